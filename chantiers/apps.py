@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChantiersConfig(AppConfig):
+    name = "chantiers"
+    verbose_name = _("Chantiers et ressources (étape 4)")

@@ -1,0 +1,42 @@
+from django.urls import URLPattern, path
+
+from roadmap import views
+from roadmap.spine import SPINE_KINDS
+
+app_name = "roadmap"
+
+
+def _spine_patterns() -> list[URLPattern]:
+    patterns = []
+    for kind in SPINE_KINDS.values():
+        extra = {"kind_name": kind.name}
+        item = f"{kind.name}s/<int:{kind.pk_kwarg}>"
+        patterns += [
+            path(
+                f"feuilles-de-route/<int:roadmap_pk>/{kind.name}s/",
+                views.spine_list,
+                extra,
+                name=f"{kind.name}_list",
+            ),
+            path(f"{item}/", views.spine_row, extra, name=f"{kind.name}_row"),
+            path(f"{item}/modifier/", views.spine_edit, extra, name=f"{kind.name}_edit"),
+            path(f"{item}/deplacer/", views.spine_move, extra, name=f"{kind.name}_move"),
+            path(f"{item}/supprimer/", views.spine_delete, extra, name=f"{kind.name}_delete"),
+        ]
+    return patterns
+
+
+urlpatterns = [
+    path("feuilles-de-route/nouvelle/", views.roadmap_create, name="create"),
+    path("feuilles-de-route/<int:roadmap_pk>/", views.roadmap_detail, name="detail"),
+    path("feuilles-de-route/<int:roadmap_pk>/modifier/", views.roadmap_edit, name="edit"),
+    path("feuilles-de-route/<int:roadmap_pk>/supprimer/", views.roadmap_delete, name="delete"),
+    path("feuilles-de-route/<int:roadmap_pk>/chaine/", views.roadmap_chain, name="chain"),
+    path("feuilles-de-route/<int:roadmap_pk>/etapes/<int:number>/", views.roadmap_step, name="step"),
+    path("territoires/", views.territory_list, name="territory_list"),
+    path("territoires/nouveau/", views.territory_create, name="territory_create"),
+    path("territoires/<int:territory_pk>/", views.territory_detail, name="territory_detail"),
+    path("territoires/<int:territory_pk>/modifier/", views.territory_edit, name="territory_edit"),
+    path("territoires/<int:territory_pk>/supprimer/", views.territory_delete, name="territory_delete"),
+    *_spine_patterns(),
+]

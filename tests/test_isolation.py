@@ -1,0 +1,99 @@
+"""Tenant isolation and read-only rights, over every URL pattern of the project (see tests/url_walk.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from tests.conftest import Tenant
+from tests.url_walk import (
+    PUBLIC_PATTERNS,
+    READ_ONLY_ALLOWED_POSTS,
+    Route,
+    TenantObjects,
+    iter_routes,
+)
+
+ROUTES = list(iter_routes())
+OBJECT_ROUTES = [r for r in ROUTES if any(a.endswith("_pk") for a in r.arguments) and r.name not in PUBLIC_PATTERNS]
+PLAIN_ROUTES = [r for r in ROUTES if not r.arguments]
+
+
+def test_the_walk_finds_the_project_routes() -> None:
+    names = {r.name for r in ROUTES}
+    assert {"roadmap:enjeu_edit", "roadmap:chain", "tenancy:members", "roadmap:territory_detail"} <= names
+    assert len(OBJECT_ROUTES) >= 25
+
+
+def _request(client: Client, method: str, url: str, htmx: bool = False) -> Any:
+    headers = {"HX-Request": "true"} if htmx else {}
+    return getattr(client, method.lower())(url, headers=headers)
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_another_organisations_object_is_a_404(route: Route, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    objects_a, objects_b = TenantObjects(tenant_a), TenantObjects(tenant_b)
+    url_a, url_b = objects_a.url(route), objects_b.url(route)
+    client = tenant_b.client_for(tenant_b.admin)
+    for method in ("GET", "POST"):
+        for htmx in (False, True):
+            response = _request(client, method, url_a, htmx)
+            if response.status_code == 405:
+                # Refused for the method alone: B's own object must get the same answer (no existence leak).
+                assert _request(client, method, url_b, htmx).status_code == 405, (route.name, method)
+                continue
+            assert response.status_code == 404, (route.name, method, htmx, response.status_code)
+
+
+@pytest.mark.parametrize("route", PLAIN_ROUTES, ids=lambda r: r.name)
+def test_lists_never_show_another_organisations_objects(route: Route, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    objects_a = TenantObjects(tenant_a)
+    for object_route in OBJECT_ROUTES:
+        objects_a.kwargs_for(object_route)  # creates one object of every routed model in tenant A
+    client = tenant_b.client_for(tenant_b.admin)
+    response = client.get(objects_a.url(route), follow=True)
+    assert response.status_code in (200, 405)
+    content = response.content.decode()
+    for marker in objects_a.markers():
+        assert marker not in content, (route.name, marker)
+
+
+def _fingerprint() -> list[tuple[str, int, str]]:
+    """Counts and last modification of every model holding tenant data."""
+    rows = []
+    for model in apps.get_models():
+        if model._meta.app_label in {"contenttypes", "auth", "sessions"}:
+            continue
+        fields = {f.name for f in model._meta.get_fields()}
+        last = ""
+        if "updated_at" in fields:
+            last = str(model._default_manager.order_by("-updated_at").values_list("updated_at", flat=True).first())
+        rows.append((model._meta.label, model._default_manager.count(), last))
+    return rows
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_PATTERNS], ids=lambda r: r.name)
+def test_a_reader_changes_nothing(route: Route, tenant_a: Tenant) -> None:
+    objects = TenantObjects(tenant_a)
+    url = objects.url(route)
+    client = tenant_a.client_for(tenant_a.lecteur)
+    before = _fingerprint()
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = _request(client, method, url)
+        if route.name in READ_ONLY_ALLOWED_POSTS:
+            continue
+        assert response.status_code in (403, 405), (route.name, method, response.status_code)
+    if route.name not in READ_ONLY_ALLOWED_POSTS:
+        assert _fingerprint() == before, route.name
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_someone_without_organisation_sees_nothing(route: Route, tenant_a: Tenant, outsider_client: Client) -> None:
+    url = TenantObjects(tenant_a).url(route)
+    response = outsider_client.get(url)
+    assert response.status_code in (302, 405), (route.name, response.status_code)
+    if response.status_code == 302:
+        assert response.url.endswith("/sans-organisation/")

@@ -1,0 +1,106 @@
+"""Walks every URL pattern of the project, filling its arguments with real objects of one tenant.
+
+Used by tests/test_isolation.py: a new app's pages are covered as soon as they are routed, provided
+their object arguments follow the house convention `<model_name>_pk` and the model has a factory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import all_factories
+
+# URL arguments that are not object ids, with the value to use.
+PLAIN_ARGUMENTS: dict[str, Any] = {"number": 1}
+
+# Patterns reachable without belonging to the tenant, on purpose; each with its reason.
+PUBLIC_PATTERNS: dict[str, str] = {
+    "tenancy:accept_invitation": "the secret token in the link is the credential; no tenant data is listed",
+}
+
+# POSTs a read-only member may make because they change no tenant content.
+READ_ONLY_ALLOWED_POSTS: dict[str, str] = {
+    "tenancy:logout": "ends the member's own session",
+    "tenancy:switch_organization": "changes which of the member's own organisations is shown",
+    "tenancy:login": "logging in changes no content",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced URL name, e.g. roadmap:enjeu_edit
+    arguments: tuple[str, ...]
+
+
+def iter_routes() -> Iterator[Route]:
+    def walk(patterns: list[Any], namespace: str, inherited: tuple[str, ...]) -> Iterator[Route]:
+        for entry in patterns:
+            arguments = inherited + tuple(getattr(entry.pattern, "converters", {}).keys())
+            if isinstance(entry, URLResolver):
+                child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, child_ns, arguments)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield Route(f"{namespace}{entry.name}", arguments)
+
+    seen = set()
+    for route in walk(get_resolver().url_patterns, "", ()):
+        if route.name not in seen:
+            seen.add(route.name)
+            yield route
+
+
+def model_for_argument(argument: str) -> type[Model]:
+    model_name = argument.removesuffix("_pk")
+    matches = [m for m in apps.get_models() if m._meta.model_name == model_name]
+    if not argument.endswith("_pk") or len(matches) != 1:
+        raise LookupError(
+            f"URL argument {argument!r}: name object arguments `<model_name>_pk`, or list it in "
+            "tests/url_walk.py PLAIN_ARGUMENTS with a value"
+        )
+    return matches[0]
+
+
+class TenantObjects:
+    """Creates, once per model, an object belonging to the given tenant."""
+
+    def __init__(self, tenant: Any) -> None:
+        self.tenant = tenant
+        self.factories = all_factories()
+        self.objects: dict[type[Model], Model] = {}
+
+    def get(self, model: type[Model]) -> Model:
+        if model not in self.objects:
+            factory = self.factories.get(model)
+            if factory is None:
+                raise LookupError(f"No factory for {model.__name__}: add one in tests/<app>/factories.py")
+            field_names = {f.name for f in model._meta.get_fields()}
+            kwargs: dict[str, Any] = {}
+            if "roadmap" in field_names:
+                kwargs["roadmap"] = self.tenant.roadmap
+            if "organization" in field_names:
+                kwargs["organization"] = self.tenant.organization
+            self.objects[model] = factory(**kwargs)
+        return self.objects[model]
+
+    def kwargs_for(self, route: Route) -> dict[str, Any]:
+        kwargs = {}
+        for argument in route.arguments:
+            if argument in PLAIN_ARGUMENTS:
+                kwargs[argument] = PLAIN_ARGUMENTS[argument]
+            else:
+                kwargs[argument] = self.get(model_for_argument(argument)).pk
+        return kwargs
+
+    def url(self, route: Route) -> str:
+        return reverse(route.name, kwargs=self.kwargs_for(route))
+
+    def markers(self) -> list[str]:
+        """Texts that identify this tenant's objects; none may appear in another tenant's pages."""
+        texts = [self.tenant.organization.name] + [str(obj) for obj in self.objects.values()]
+        return [t for t in texts if len(t) >= 8]
