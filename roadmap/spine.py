@@ -28,6 +28,11 @@ class SpineKind:
     list_queryset: Callable[[Roadmap], QuerySet[Model]]
 
     @property
+    def url_segment(self) -> str:
+        """The plural in URLs: enjeux, defis, chantiers, actions."""
+        return "enjeux" if self.name == "enjeu" else f"{self.name}s"
+
+    @property
     def ns(self) -> str:
         """The URL name prefix, e.g. roadmap:enjeu (+ _list, _edit, _row, _move, _delete)."""
         return f"roadmap:{self.name}"

@@ -70,9 +70,10 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
         "enjeux_without_defi": _count(Enjeu.objects.filter(defis__isnull=True)),
         "chantiers_without_action": _count(Chantier.objects.filter(actions__isnull=True)),
     }
-    counts: dict[str, int] = Roadmap.objects.filter(pk=roadmap.pk).annotate(**subquery_counts).values(
-        *subquery_counts
-    ).get() | {
+    # Annotation names must not clash with the reverse relations (roadmap.enjeux…), hence the prefix.
+    annotated = Roadmap.objects.filter(pk=roadmap.pk).annotate(**{f"n_{k}": v for k, v in subquery_counts.items()})
+    row = annotated.values(*(f"n_{k}" for k in subquery_counts)).get()
+    counts: dict[str, int] = {k: row[f"n_{k}"] for k in subquery_counts} | {
         "communes": roadmap.territory.communes.count(),
         "members": roadmap.organization.memberships.count(),
     }

@@ -10,10 +10,10 @@ def _spine_patterns() -> list[URLPattern]:
     patterns = []
     for kind in SPINE_KINDS.values():
         extra = {"kind_name": kind.name}
-        item = f"{kind.name}s/<int:{kind.pk_kwarg}>"
+        item = f"{kind.url_segment}/<int:{kind.pk_kwarg}>"
         patterns += [
             path(
-                f"feuilles-de-route/<int:roadmap_pk>/{kind.name}s/",
+                f"feuilles-de-route/<int:roadmap_pk>/{kind.url_segment}/",
                 views.spine_list,
                 extra,
                 name=f"{kind.name}_list",

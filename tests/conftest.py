@@ -72,3 +72,18 @@ def outsider_client(outsider: User) -> Client:
     client = Client()
     client.force_login(outsider)
     return client
+
+
+# A skipped test hides a missing piece: the suite fails instead (make test installs what the tests need).
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped and exitstatus == 0:
+        print(f"\n{len(_skipped)} test(s) skipped — not allowed here: {', '.join(_skipped[:5])}")
+        session.exitstatus = 1

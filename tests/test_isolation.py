@@ -97,3 +97,13 @@ def test_someone_without_organisation_sees_nothing(route: Route, tenant_a: Tenan
     assert response.status_code in (302, 405), (route.name, response.status_code)
     if response.status_code == 302:
         assert response.url.endswith("/sans-organisation/")
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_PATTERNS], ids=lambda r: r.name)
+def test_every_page_answers_its_own_members(route: Route, tenant_a: Tenant) -> None:
+    """The other side of isolation: the same URLs work for the organisation's own administrateur."""
+    url = TenantObjects(tenant_a).url(route)
+    client = tenant_a.client_for(tenant_a.admin)
+    for htmx in (False, True):
+        response = _request(client, "GET", url, htmx)
+        assert response.status_code in (200, 302, 405), (route.name, htmx, response.status_code)

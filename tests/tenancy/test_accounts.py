@@ -1,0 +1,200 @@
+"""Logging in, switching organisation, members and invitations — as a référent, a member and an outsider."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tenancy.models import Invitation, Membership, Role, User
+from tests.conftest import Tenant
+from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
+
+
+def test_login_with_email_and_password_lands_on_the_organisation(tenant_a: Tenant) -> None:
+    client = Client()
+    response = client.post(
+        reverse("tenancy:login"), {"username": tenant_a.admin.email.upper(), "password": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert tenant_a.organization.name in content
+    assert tenant_a.roadmap.title in content
+
+
+def test_wrong_password_says_so_in_french(tenant_a: Tenant) -> None:
+    response = Client().post(reverse("tenancy:login"), {"username": tenant_a.admin.email, "password": "non"})
+    assert "Adresse e-mail ou mot de passe incorrect." in response.content.decode()
+    assert "_auth_user_id" not in response.client.session
+
+
+def test_anonymous_visitors_are_sent_to_login(db: None) -> None:
+    response = Client().get(reverse("tenancy:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("tenancy:login"))
+
+
+def test_home_lists_only_the_current_organisations_roadmaps(
+    client_b: Client, tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    content = client_b.get(reverse("tenancy:home")).content.decode()
+    assert tenant_b.roadmap.title in content
+    assert tenant_a.roadmap.title not in content
+
+
+def test_outsider_is_told_to_ask_for_an_invitation(outsider_client: Client, tenant_a: Tenant) -> None:
+    response = outsider_client.get(reverse("tenancy:home"), follow=True)
+    assert "Vous n'appartenez à aucune organisation" in response.content.decode()
+    assert tenant_a.roadmap.title not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_create"),
+    [(Role.ADMINISTRATEUR, True), (Role.CONTRIBUTEUR, True), (Role.ANIMATEUR, True), (Role.LECTEUR, False)],
+)
+def test_each_role_sees_what_it_may_do(tenant_a: Tenant, role: Role, sees_create: bool) -> None:
+    user = Membership.objects.get(organization=tenant_a.organization, role=role).user
+    content = tenant_a.client_for(user).get(reverse("tenancy:home")).content.decode()
+    assert ("Nouvelle feuille de route" in content) is sees_create
+    assert ("lecture seule" in content) is (role == Role.LECTEUR)
+    assert ("Membres</a>" in content) is (role == Role.ADMINISTRATEUR)
+
+
+def test_a_hub_member_switches_between_organisations(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    hub = UserFactory()
+    MembershipFactory(user=hub, organization=tenant_a.organization, role=Role.CONTRIBUTEUR)
+    MembershipFactory(user=hub, organization=tenant_b.organization, role=Role.CONTRIBUTEUR)
+    client = tenant_a.client_for(hub)
+    first = client.get(reverse("tenancy:home")).content.decode()
+    assert tenant_a.roadmap.title in first  # alphabetical first organisation by default
+    client.post(reverse("tenancy:switch_organization"), {"organization": tenant_b.organization.pk})
+    second = client.get(reverse("tenancy:home")).content.decode()
+    assert tenant_b.roadmap.title in second
+    assert tenant_a.roadmap.title not in second
+    # The roadmap of the other organisation is now a 404, until switching back.
+    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 404
+
+
+def test_switching_to_an_organisation_one_does_not_belong_to_is_a_404(client_b: Client, tenant_a: Tenant) -> None:
+    response = client_b.post(reverse("tenancy:switch_organization"), {"organization": tenant_a.organization.pk})
+    assert response.status_code == 404
+
+
+def test_a_removed_member_loses_access_at_once(tenant_a: Tenant) -> None:
+    client = tenant_a.client_for(tenant_a.contributeur)
+    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 200
+    Membership.objects.filter(user=tenant_a.contributeur).delete()
+    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 302
+
+
+def test_only_administrators_manage_members(tenant_a: Tenant) -> None:
+    url = reverse("tenancy:members")
+    assert tenant_a.client_for(tenant_a.contributeur).get(url).status_code == 403
+    response = tenant_a.client_for(tenant_a.admin).get(url)
+    assert response.status_code == 200
+    assert tenant_a.lecteur.email in response.content.decode()
+
+
+def test_invitation_is_mailed_and_its_link_shown_to_the_inviter(
+    client_a: Client, tenant_a: Tenant, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            reverse("tenancy:members"), {"email": "Nouvelle.Elue@Mairie.fr", "role": Role.LECTEUR}, follow=True
+        )
+    invitation = Invitation.objects.get(organization=tenant_a.organization)
+    assert invitation.email == "nouvelle.elue@mairie.fr"
+    link = invitation.get_absolute_url()
+    assert link in response.content.decode()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nouvelle.elue@mairie.fr"]
+    assert tenant_a.organization.name in mail.outbox[0].subject
+    assert link in mail.outbox[0].body
+
+
+def test_inviting_an_existing_member_is_refused(client_a: Client, tenant_a: Tenant) -> None:
+    response = client_a.post(reverse("tenancy:members"), {"email": tenant_a.lecteur.email, "role": Role.LECTEUR})
+    assert "déjà membre" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_a_new_person_accepts_an_invitation_and_gets_its_role(tenant_a: Tenant) -> None:
+    invitation = InvitationFactory(organization=tenant_a.organization, email="agent@commune.fr", role=Role.ANIMATEUR)
+    client = Client()
+    page = client.get(invitation.get_absolute_url())
+    assert tenant_a.organization.name in page.content.decode()
+    response = client.post(
+        invitation.get_absolute_url(),
+        {"full_name": "Agent Communal", "password1": "un-long-secret-2026", "password2": "un-long-secret-2026"},
+        follow=True,
+    )
+    assert tenant_a.roadmap.title in response.content.decode()
+    user = User.objects.get(email="agent@commune.fr")
+    assert Membership.objects.get(user=user).role == Role.ANIMATEUR
+    # A second use of the link is refused.
+    assert Client().get(invitation.get_absolute_url()).status_code == 410
+
+
+def test_mismatched_passwords_create_nothing(tenant_a: Tenant) -> None:
+    invitation = InvitationFactory(organization=tenant_a.organization)
+    response = Client().post(
+        invitation.get_absolute_url(),
+        {"full_name": "X", "password1": "un-long-secret-2026", "password2": "autre-chose-2026"},
+    )
+    assert "ne correspondent pas" in response.content.decode()
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_an_expired_invitation_is_refused(tenant_a: Tenant) -> None:
+    invitation = InvitationFactory(organization=tenant_a.organization, created_at=timezone.now() - timedelta(days=15))
+    response = Client().get(invitation.get_absolute_url())
+    assert response.status_code == 410
+    assert "n'est plus valable" in response.content.decode()
+
+
+def test_an_existing_user_joins_a_second_organisation(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    invitation = InvitationFactory(organization=tenant_b.organization, email=tenant_a.admin.email)
+    client = tenant_a.client_for(tenant_a.admin)
+    client.post(invitation.get_absolute_url())
+    assert Membership.objects.filter(user=tenant_a.admin).count() == 2
+
+
+def test_an_invitation_for_someone_else_is_refused(client_b: Client, tenant_a: Tenant) -> None:
+    invitation = InvitationFactory(organization=tenant_a.organization, email="autre@exemple.fr")
+    assert client_b.post(invitation.get_absolute_url()).status_code == 403
+    assert not Membership.objects.filter(organization=tenant_a.organization, user__email="autre@exemple.fr").exists()
+
+
+def test_the_last_administrator_cannot_be_demoted_or_removed(client_a: Client, tenant_a: Tenant) -> None:
+    membership = Membership.objects.get(user=tenant_a.admin)
+    response = client_a.post(
+        reverse("tenancy:membership_role", args=[membership.pk]), {"role": Role.LECTEUR}, follow=True
+    )
+    assert "au moins un administrateur" in response.content.decode()
+    client_a.post(reverse("tenancy:membership_remove", args=[membership.pk]))
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMINISTRATEUR
+
+
+def test_an_administrator_changes_a_role(client_a: Client, tenant_a: Tenant) -> None:
+    membership = Membership.objects.get(user=tenant_a.lecteur)
+    client_a.post(reverse("tenancy:membership_role", args=[membership.pk]), {"role": Role.CONTRIBUTEUR})
+    membership.refresh_from_db()
+    assert membership.role == Role.CONTRIBUTEUR
+
+
+def test_members_page_queries_do_not_grow_with_members(
+    client_a: Client, tenant_a: Tenant, django_assert_max_num_queries
+) -> None:
+    url = reverse("tenancy:members")
+    with django_assert_max_num_queries(12) as small:
+        client_a.get(url)
+    for _ in range(20):
+        MembershipFactory(organization=tenant_a.organization, role=Role.CONTRIBUTEUR)
+        InvitationFactory(organization=tenant_a.organization)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client_a.get(url)
