@@ -30,13 +30,13 @@ import contextlib
 import fcntl
 import logging
 import os
-import zlib
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
