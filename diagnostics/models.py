@@ -1,1 +1,175 @@
-"""Models of this step arrive with its issue; the spine lives in roadmap.models."""
+"""Territorial diagnostic (step 3).
+
+Two kinds of data live here:
+- shared reference data, like `roadmap.Commune`: statistics per commune (`CommuneStatistic`), help places
+  (`Place`), EPCI published figures (`Epci`) and the COG passage table (`CommunePassage`); each row carries
+  its source and vintage, and belongs to no tenant;
+- tenant-owned data: the group's « synthèse du diagnostic » and the coverage setting of a territory
+  (`TerritoryDiagnostic`), and the log of the imports a tenant made (`ImportRun`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.models import Commune, Territory
+from tenancy.models import Organization
+
+
+class CommunePassage(models.Model):
+    """An old INSEE commune code (e.g. COG 2018) and the code of the commune it belongs to today."""
+
+    old_code = models.CharField(_("ancien code INSEE"), max_length=5, primary_key=True)
+    old_name = models.CharField(_("ancien nom"), max_length=120, blank=True)
+    new_code = models.CharField(_("code INSEE actuel"), max_length=5, db_index=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("correspondance de code commune")
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_code}"
+
+
+class Epci(models.Model):
+    """An EPCI à fiscalité propre with the figures published by the DGCL (BANATIC)."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    nature = models.CharField(_("nature"), max_length=10, blank=True)
+    member_count = models.PositiveIntegerField(_("nombre de communes membres"), null=True, blank=True)
+    published_population = models.PositiveIntegerField(_("population municipale publiée"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    vintage = models.CharField(_("millésime"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneStatistic(models.Model):
+    """One indicator of one commune, with its source and vintage (see diagnostics.indicators).
+
+    Additive figures are kept as numerator and denominator so that a territory's rate is the sum of the
+    numerators over the sum of the denominators; `value` is what is shown for the commune itself.
+    A value under statistical secrecy is kept as missing (`is_secret`), never as 0.
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="statistics")
+    indicator = models.CharField(_("indicateur"), max_length=40)
+    value = models.FloatField(_("valeur"), null=True, blank=True)
+    numerator = models.FloatField(_("numérateur"), null=True, blank=True)
+    denominator = models.FloatField(_("dénominateur"), null=True, blank=True)
+    is_secret = models.BooleanField(_("secret statistique"), default=False)
+    source = models.CharField(_("source"), max_length=200)
+    vintage = models.CharField(_("millésime"), max_length=60)
+    imported_at = models.DateTimeField(_("importé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statistique communale")
+        verbose_name_plural = _("statistiques communales")
+        constraints = [models.UniqueConstraint(fields=["commune", "indicator"], name="one_statistic_per_indicator")]
+        indexes = [models.Index(fields=["indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.indicator} = {self.value}"
+
+
+class Place(models.Model):
+    """A place where people get help with digital services (shared reference data, from national open data)."""
+
+    class Kind(models.TextChoices):
+        MEDIATION = "mediation", _("Lieu de médiation numérique")
+        FRANCE_SERVICES = "france_services", _("France services")
+        CONSEILLER_NUMERIQUE = "conseiller_numerique", _("Structure employant un conseiller numérique")
+
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    external_id = models.CharField(_("identifiant dans la source"), max_length=80)
+    name = models.CharField(_("nom"), max_length=300)
+    address = models.CharField(_("adresse"), max_length=400, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="places", verbose_name=_("commune")
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    details = models.TextField(_("services, horaires"), blank=True)
+    staff = models.PositiveSmallIntegerField(_("conseillers numériques"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    vintage = models.CharField(_("millésime"), max_length=60)
+
+    class Meta:
+        verbose_name = _("lieu d'accompagnement")
+        verbose_name_plural = _("lieux d'accompagnement")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "external_id"], name="one_place_per_source_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TerritoryDiagnostic(models.Model):
+    """What the group writes beside the figures of its territory, and its coverage setting."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="territory_diagnostics")
+    territory = models.OneToOneField(
+        Territory, on_delete=models.CASCADE, related_name="diagnostic", verbose_name=_("territoire")
+    )
+    synthesis = models.TextField(
+        _("synthèse du diagnostic"),
+        blank=True,
+        help_text=_("Ce que le groupe retient des chiffres : constats, publics, lieux, points de vigilance."),
+    )
+    distance_km = models.DecimalField(
+        _("distance d'accompagnement (km)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Au-delà de cette distance d'un lieu d'accompagnement, une commune est en « zone blanche »."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("diagnostic du territoire")
+
+    def __str__(self) -> str:
+        return str(_("Diagnostic de %(territory)s") % {"territory": self.territory})
+
+    def get_absolute_url(self) -> str:
+        return reverse("diagnostics:territory", kwargs={"territory_pk": self.territory_id})
+
+
+class ImportRun(models.Model):
+    """A data file imported by a member of a tenant for its territory (the log shown on the import page)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="diagnostic_imports")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="diagnostic_imports")
+    kind = models.CharField(_("type de fichier"), max_length=40)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    rows = models.PositiveIntegerField(_("lignes retenues"), default=0)
+    succeeded = models.BooleanField(_("réussi"), default=False)
+    message = models.TextField(_("compte rendu"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("import de données")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.file_name}"

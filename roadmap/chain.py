@@ -1,6 +1,9 @@
 """The « chaîne » of a roadmap: enjeu → défi → chantier → action, as one readable tree.
 
-Built from five queries whatever the size of the roadmap, then assembled in Python.
+Built from five queries whatever the size of the roadmap, then assembled in Python. Only the fields the chain
+shows are loaded (`*_FIELDS`): an action carries a whole fiche action of long texts that the chain never shows,
+and loading them doubled the cost of the page (bench/chain.py). Reading another field of these objects costs
+one query per object: add it to the tuple instead.
 """
 
 from __future__ import annotations
@@ -8,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
+
+ENJEU_FIELDS = ("id", "order", "question")
+DEFI_FIELDS = ("id", "order", "title")
+CHANTIER_FIELDS = ("id", "order", "title", "defi")
+ACTION_FIELDS = ("id", "order", "title", "chantier")
 
 
 @dataclass
@@ -41,11 +49,11 @@ class Chain:
 
 
 def build_chain(roadmap: Roadmap) -> Chain:
-    enjeux = list(Enjeu.objects.filter(roadmap=roadmap).order_by("order", "pk"))
-    defis = list(Defi.objects.filter(roadmap=roadmap).order_by("order", "pk"))
+    enjeux = list(Enjeu.objects.filter(roadmap=roadmap).only(*ENJEU_FIELDS).order_by("order", "pk"))
+    defis = list(Defi.objects.filter(roadmap=roadmap).only(*DEFI_FIELDS).order_by("order", "pk"))
     answered = Defi.enjeux.through.objects.filter(defi__roadmap=roadmap).values_list("enjeu_id", "defi_id")
-    chantiers = list(Chantier.objects.filter(roadmap=roadmap).order_by("order", "pk"))
-    actions = list(Action.objects.filter(roadmap=roadmap).order_by("order", "pk"))
+    chantiers = list(Chantier.objects.filter(roadmap=roadmap).only(*CHANTIER_FIELDS).order_by("order", "pk"))
+    actions = list(Action.objects.filter(roadmap=roadmap).only(*ACTION_FIELDS).order_by("order", "pk"))
 
     actions_by_chantier: dict[int, list[Action]] = {}
     for action in actions:

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
+from diagnostics.demo import load_demo_data
 from roadmap.communes import COMMUNES_GEOJSON, load_communes
-from roadmap.models import Action, Chantier, Commune, Defi, Enjeu, Roadmap, Territory
+from roadmap.models import (
+    Action,
+    ActionExpense,
+    ActionFunding,
+    ActionStep,
+    Chantier,
+    Commune,
+    Defi,
+    Enjeu,
+    Roadmap,
+    Territory,
+)
 from tenancy.models import Membership, Organization, Role, User
 
 DEMO_PASSWORD = "CapPartage-2026"  # noqa: S105 - demo accounts, printed and listed in the README
@@ -108,6 +122,88 @@ DEFIS = [
     ),
 ]
 
+# Fiche action content, budget (TTC) and financing of the demo actions: (fields, expenses, fundings, steps).
+# Expenses: (year, kind, amount); fundings: (year, funder, amount); steps: (label, start (year, quarter), end).
+DEMO_FICHES: dict[str, tuple[dict[str, str], list[tuple[int, str, str]], list[tuple[int, str, str]], list[Any]]] = {
+    "Un camping-car numérique qui fait étape chaque semaine dans une commune différente": (
+        {
+            "referents": "Léa Fournier, coordinatrice inclusion numérique — 05 53 00 12 34",
+            "lead_structure": "Service numérique de la communauté de communes Dronne et Belle",
+            "places": "Les bourgs sans lieu d'accompagnement, jours de marché en priorité",
+            "objective": "Offrir un accompagnement numérique à moins de 15 minutes de chaque habitant.",
+            "description": "Aménager un camping-car en espace numérique mobile (trois postes, imprimante, "
+            "connexion satellite) qui s'arrête chaque semaine dans un bourg différent.",
+            "key_activities": "Aménagement du véhicule\nTournée hebdomadaire selon un calendrier publié\n"
+            "Aide aux démarches en ligne\nAteliers de découverte en petits groupes",
+            "target_publics": "Personnes de plus de 65 ans vivant seules ; demandeurs d'emploi sans équipement.",
+            "human_means": "Un conseiller numérique à temps plein, un agent d'accueil France services en renfort",
+            "human_fte": "1.5",
+            "material_means": "Camping-car aménagé, trois ordinateurs portables, une imprimante, une antenne",
+            "vigilance": "Prévoir un remplaçant au chauffeur ; vérifier la couverture réseau de chaque étape.",
+            "justification": "Un tiers des habitants vit à plus de dix kilomètres d'un lieu d'accompagnement.",
+            "expected_results": "On aura réussi si 600 personnes différentes ont été accompagnées d'ici fin 2027.",
+            "indicators": "Nombre d'étapes réalisées\nNombre de personnes accompagnées\n"
+            "Part des démarches menées à leur terme",
+            "contract_links": "CRTE Périgord vert ; schéma départemental des usages numériques",
+            "governance": "Comité de pilotage de la feuille de route ; point mensuel avec les mairies d'accueil",
+            "other_resources": "Les secrétaires de mairie pour faire connaître les passages",
+        },
+        [
+            (2025, "investissement", "68000.00"),
+            (2025, "fonctionnement", "12500.00"),
+            (2026, "fonctionnement", "38000.00"),
+            (2027, "fonctionnement", "38000.00"),
+            (2028, "fonctionnement", "38000.00"),
+        ],
+        [
+            (2025, "etat", "40000.00"),
+            (2025, "departement", "20000.00"),
+            (2025, "collectivite", "20500.00"),
+            (2026, "collectivite", "23000.00"),
+            (2026, "region", "15000.00"),
+            (2027, "collectivite", "38000.00"),
+            (2028, "collectivite", "30000.00"),
+        ],
+        [
+            ("Achat et aménagement du véhicule", (2025, 2), (2025, 4)),
+            ("Tournées hebdomadaires", (2026, 1), (2028, 4)),
+        ],
+    ),
+    "Cartographier les lieux d'aide et les publier sur le site de la communauté de communes": (
+        {
+            "referents": "Karim Benali, chargé de communication",
+            "objective": "Que chaque habitant et chaque professionnel sache où trouver une aide numérique.",
+            "description": "Recenser les lieux d'accompagnement, leurs horaires et leurs services, et les "
+            "publier sur une carte tenue à jour.",
+        },
+        [(2025, "fonctionnement", "4500.00"), (2026, "fonctionnement", "1500.00")],
+        [(2025, "etat", "3000.00"), (2025, "collectivite", "1500.00"), (2026, "collectivite", "1500.00")],
+        [("Recensement auprès des communes", (2025, 3), (2025, 4)), ("Mise en ligne", (2026, 1), (2026, 1))],
+    ),
+}
+
+
+def _demo_fiches(roadmap: Roadmap) -> None:
+    for action in Action.objects.filter(roadmap=roadmap, title__in=DEMO_FICHES):
+        fields, expenses, fundings, steps = DEMO_FICHES[action.title]
+        for name, value in fields.items():
+            setattr(action, name, Decimal(value) if name == "human_fte" else value)
+        action.save()
+        common = {"organization": roadmap.organization, "action": action}
+        for year, kind, amount in expenses:
+            ActionExpense.objects.create(**common, year=year, kind=kind, amount=Decimal(amount))
+        for year, funder, amount in fundings:
+            ActionFunding.objects.create(**common, year=year, funder=funder, amount=Decimal(amount))
+        for label, (start_year, start_quarter), (end_year, end_quarter) in steps:
+            ActionStep.objects.create(
+                **common,
+                label=label,
+                start_year=start_year,
+                start_quarter=start_quarter,
+                end_year=end_year,
+                end_quarter=end_quarter,
+            )
+
 
 def _data_path() -> Path:
     return Path(settings.CAP_DATA_DIR) / COMMUNES_GEOJSON
@@ -178,6 +274,7 @@ def _dronne_roadmap(territory: Territory) -> Roadmap:
             chantier.enjeux.set([enjeux[i] for i in chantier_enjeux])
             for action_title in actions:
                 Action.objects.create(roadmap=roadmap, chantier=chantier, title=action_title)
+    _demo_fiches(roadmap)
     return roadmap
 
 
@@ -198,6 +295,7 @@ def _perigueux_roadmap(territory: Territory) -> Roadmap:
 @transaction.atomic
 def build_demo() -> list[str]:
     report = [ensure_communes()]
+    report += load_demo_data(Path(settings.CAP_DATA_DIR))
     _users()
     dronne = Organization.objects.get(name=DRONNE_ET_BELLE)
     perigueux = Organization.objects.get(name=GRAND_PERIGUEUX)

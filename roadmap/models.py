@@ -7,13 +7,18 @@ object is a 404. Later steps attach their fields to these models or point at the
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.models import Organization
@@ -92,6 +97,24 @@ class Roadmap(models.Model):
         _("dernière année"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
+    presented_to = models.CharField(_("présentée devant (instance)"), max_length=300, blank=True)
+    presented_on = models.DateField(_("présentée le"), null=True, blank=True)
+    adopted_by = models.CharField(_("assemblée délibérante"), max_length=300, blank=True)
+    adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)
+    deliberation_number = models.CharField(_("n° de délibération"), max_length=100, blank=True)
+    is_public = models.BooleanField(
+        _("page publique"),
+        default=False,
+        help_text=_("Publie la dernière version adoptée en lecture seule, sans connexion."),
+    )
+    public_key = models.UUIDField(_("clé de la page publique"), default=uuid.uuid4, unique=True, editable=False)
+    introduction = models.TextField(_("introduction"), blank=True)
+    resources = models.TextField(
+        _("ressources mobilisées"), blank=True, help_text=_("Acteurs, lieux, outils et dispositifs du territoire.")
+    )
+    evaluation_arrangements = models.TextField(
+        _("modalités d'évaluation"), blank=True, help_text=_("Qui évalue, quand, avec quels indicateurs.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,6 +276,14 @@ class Chantier(OrderedInRoadmap):
         return f"C{self.defi.order if self.defi else '–'}.{self.order}"
 
 
+class ActionQuerySet(models.QuerySet["Action"]):
+    def without_pilot(self) -> models.QuerySet[Action]:
+        return self.filter(referents="", lead_structure="")
+
+    def without_budget(self) -> models.QuerySet[Action]:
+        return self.filter(expenses__isnull=True)
+
+
 class Action(OrderedInRoadmap):
     """The operational unit; the full fiche action fields attach here."""
 
@@ -260,7 +291,57 @@ class Action(OrderedInRoadmap):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="actions")
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="actions", verbose_name=_("chantier"))
     title = models.CharField(_("intitulé"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("descriptif : « ce projet consiste à… »"), blank=True)
+    # The fiche action (guide's template, seed 003 annex 2); all optional while it is being drafted.
+    completed_by = models.CharField(
+        _("document complété par"), max_length=300, blank=True, help_text=_("Prénom, nom, structure, fonction.")
+    )
+    referents = models.TextField(_("personne(s) référente(s) et coordonnées"), blank=True)
+    places = models.TextField(_("territoire d'action (lieux de réalisation)"), blank=True)
+    objective = models.TextField(_("objectif global"), blank=True)
+    lead_structure = models.CharField(_("structure porteuse"), max_length=300, blank=True)
+    key_activities = models.TextField(_("activités clés"), blank=True, help_text=_("Une activité par ligne."))
+    target_publics = models.TextField(
+        _("publics cibles"), blank=True, help_text=_("Tranches d'âge, genre, ce qui en fait un public cible.")
+    )
+    human_means = models.TextField(
+        _("moyens humains"), blank=True, help_text=_("Quelles personnes, quelles compétences.")
+    )
+    human_fte = models.DecimalField(
+        _("moyens humains (ETP)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), message=_("Un nombre d'ETP ne peut pas être négatif."))],
+        help_text=_("En équivalents temps plein, par exemple 0,5."),
+    )
+    material_means = models.TextField(_("moyens matériels"), blank=True)
+    vigilance = models.TextField(_("points de vigilance / freins à lever"), blank=True)
+    justification = models.TextField(
+        _("justification (éléments de diagnostic)"), blank=True, help_text=_("Qu'est-ce qui justifie l'action ?")
+    )
+    expected_results = models.TextField(
+        _("résultats attendus"), blank=True, help_text=_("« On aura réussi si… » : livrables, objectifs mesurables.")
+    )
+    indicators = models.TextField(
+        _("indicateurs d'évaluation"), blank=True, help_text=_("Activité, performance, résultats : un par ligne.")
+    )
+    contract_links = models.TextField(
+        _("liens avec d'autres projets et contrats"),
+        blank=True,
+        help_text=_("CRTE, SDIN, contrat de ville, convention territoriale globale…"),
+    )
+    governance = models.TextField(
+        _("gouvernance de l'action"), blank=True, help_text=_("Instances de pilotage et membres de chacune.")
+    )
+    other_resources = models.TextField(
+        _("autres ressources mobilisées ou à mobiliser"),
+        blank=True,
+        help_text=_("Techniques, humaines, outils, sur le territoire ou à l'extérieur."),
+    )
+
+    objects = ActionQuerySet.as_manager()
 
     scope_fields = ("chantier_id",)
 
@@ -279,3 +360,347 @@ class Action(OrderedInRoadmap):
     @property
     def ref(self) -> str:
         return f"A{self.chantier.ref[1:]}.{self.order}"
+
+    def get_fiche_url(self) -> str:
+        return reverse("roadmap:fiche", kwargs={"action_pk": self.pk})
+
+
+# --- Fiche action: the full template, budget, financing, engagements, calendar, history -----------
+
+
+class Pilotage(models.TextChoices):
+    """Kinds of governance body, for the roadmap and for a fiche action."""
+
+    COPIL = "copil", _("Comité de pilotage")
+    COTECH = "cotech", _("Comité technique")
+    GROUPE_PROJET = "groupe_projet", _("Groupe projet")
+    AUTRE = "autre", _("Autre instance")
+
+
+FICHE_FIELDS = (
+    "completed_by",
+    "referents",
+    "places",
+    "objective",
+    "lead_structure",
+    "description",
+    "key_activities",
+    "target_publics",
+    "human_means",
+    "human_fte",
+    "material_means",
+    "vigilance",
+    "justification",
+    "expected_results",
+    "indicators",
+    "contract_links",
+    "governance",
+    "other_resources",
+)
+
+
+def _year_in_period(owner: Any, year: int | None) -> None:
+    roadmap = owner.action.roadmap
+    if year is not None and year not in roadmap.years:
+        raise ValidationError(
+            {
+                "year": _("L'année %(year)s est hors de la période de la feuille de route (%(start)s–%(end)s).")
+                % {"year": year, "start": roadmap.period_start, "end": roadmap.period_end}
+            }
+        )
+
+
+money_validators = [MinValueValidator(Decimal("0"), message=_("Un montant ne peut pas être négatif."))]
+
+
+class ActionExpense(models.Model):
+    """An expense of a fiche action for one year, toutes taxes comprises."""
+
+    class Kind(models.TextChoices):
+        FONCTIONNEMENT = "fonctionnement", _("Fonctionnement")
+        INVESTISSEMENT = "investissement", _("Investissement")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_expenses")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="expenses")
+    year = models.PositiveSmallIntegerField(_("année"))
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("montant TTC (€)"), max_digits=12, decimal_places=2, validators=money_validators)
+
+    class Meta:
+        verbose_name = _("dépense")
+        ordering = ["year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "year", "kind"], name="expense_one_per_year_kind"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="expense_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} : {self.amount} €"
+
+    def clean(self) -> None:
+        _year_in_period(self, self.year)
+
+
+class ActionFunding(models.Model):
+    """A financing line of a fiche action: one type of funder, one year."""
+
+    class Funder(models.TextChoices):
+        COLLECTIVITE = "collectivite", _("Collectivité")
+        ETAT = "etat", _("État")
+        REGION = "region", _("Région")
+        DEPARTEMENT = "departement", _("Département")
+        EUROPE = "europe", _("Europe (fonds)")
+        AUTRE_PUBLIC = "autre_public", _("Autre financement public")
+        PRIVE = "prive", _("Financement privé")
+        AUTOFINANCEMENT = "autofinancement", _("Autofinancement")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_fundings")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="fundings")
+    year = models.PositiveSmallIntegerField(_("année"))
+    funder = models.CharField(_("financeur"), max_length=20, choices=Funder.choices)
+    amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2, validators=money_validators)
+
+    class Meta:
+        verbose_name = _("financement")
+        ordering = ["year", "funder"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "year", "funder"], name="funding_one_per_year_funder"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="funding_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_funder_display()} {self.year} : {self.amount} €"
+
+    def clean(self) -> None:
+        _year_in_period(self, self.year)
+
+
+class ActionPartner(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_partners")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("partenaire"), max_length=300)
+    nature = models.CharField(_("pour quoi faire (nature du partenariat)"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionStep(models.Model):
+    """One line of a fiche action's calendar: a stage over a span of quarters."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_steps")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="steps")
+    label = models.CharField(_("étape"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("année de début"))
+    start_quarter = models.PositiveSmallIntegerField(
+        _("trimestre de début"), default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    end_year = models.PositiveSmallIntegerField(_("année de fin"))
+    end_quarter = models.PositiveSmallIntegerField(
+        _("trimestre de fin"), default=4, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+
+    class Meta:
+        verbose_name = _("étape du calendrier")
+        ordering = ["start_year", "start_quarter", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def start_index(self) -> int:
+        return self.start_year * 4 + self.start_quarter - 1
+
+    @property
+    def end_index(self) -> int:
+        return self.end_year * 4 + self.end_quarter - 1
+
+    @property
+    def span_label(self) -> str:
+        return f"T{self.start_quarter} {self.start_year} – T{self.end_quarter} {self.end_year}"
+
+    def clean(self) -> None:
+        roadmap = self.action.roadmap
+        for field_name in ("start_year", "end_year"):
+            year = getattr(self, field_name)
+            if year is not None and year not in roadmap.years:
+                raise ValidationError(
+                    {
+                        field_name: _("L'année %(year)s est hors de la période (%(start)s–%(end)s).")
+                        % {"year": year, "start": roadmap.period_start, "end": roadmap.period_end}
+                    }
+                )
+        if self.start_year and self.end_year and self.end_index < self.start_index:
+            raise ValidationError(_("La fin de l'étape précède son début."))
+
+
+class Engagement(models.Model):
+    """A stakeholder's engagement on an action (fiche outil n°5)."""
+
+    class Level(models.TextChoices):
+        PORTE_DEJA = "porte_deja", _("Je porte déjà l'action")
+        PORTERA = "portera", _("Je m'engage à porter l'action")
+        APPUI = "appui", _("En appui")
+        EXPERTISE = "expertise", _("Consulté pour son expertise")
+        INFORME = "informe", _("Tenu informé")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="engagements")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="engagements")
+    stakeholder = models.CharField(_("acteur"), max_length=300)
+    level = models.CharField(_("engagement"), max_length=20, choices=Level.choices)
+    conditions = models.TextField(
+        _("conditions, besoins ou sujets d'expertise"),
+        blank=True,
+        help_text=_("De quoi a-t-il besoin pour aller plus loin ? À quelles conditions portera-t-il l'action ?"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("engagement")
+        ordering = ["level", "stakeholder"]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} — {self.get_level_display()}"
+
+
+class ActionChange(models.Model):
+    """One field of a fiche action changed by someone at some time: the living document's history."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_changes")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    field = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("modification")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class GovernanceBody(models.Model):
+    """A body steering the roadmap: comité de pilotage, comité technique…"""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="governance_bodies")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="governance_bodies")
+    kind = models.CharField(_("type d'instance"), max_length=20, choices=Pilotage.choices, default=Pilotage.COPIL)
+    name = models.CharField(_("nom"), max_length=200)
+    members = models.TextField(_("membres (nom, fonction)"), blank=True, help_text=_("Un membre par ligne."))
+    frequency = models.CharField(
+        _("fréquence"), max_length=200, blank=True, help_text=_("Par exemple : deux fois par an.")
+    )
+    role = models.TextField(_("rôle"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("instance de gouvernance")
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def member_lines(self) -> list[str]:
+        return [line.strip() for line in self.members.splitlines() if line.strip()]
+
+
+def tenant_upload_path(instance: Any, filename: str) -> str:
+    return f"tenants/{instance.organization_id}/roadmap/{filename}"
+
+
+class RoadmapVersion(models.Model):
+    """A frozen copy of the roadmap at its adoption, readable while work goes on."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roadmap_versions")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    adopted_by = models.CharField(_("assemblée délibérante"), max_length=300)
+    adopted_on = models.DateField(_("adoptée le"))
+    deliberation_number = models.CharField(_("n° de délibération"), max_length=100)
+    snapshot = models.JSONField()
+    pdf = models.FileField(upload_to=tenant_upload_path, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version adoptée")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["roadmap", "number"], name="version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.roadmap.title} — v{self.number}"
+
+
+class ExportJob(models.Model):
+    """A document being produced by a worker; the page polls its row for progress."""
+
+    class Kind(models.TextChoices):
+        ROADMAP_PDF = "roadmap_pdf", _("Feuille de route (PDF)")
+        FICHES_PDF = "fiches_pdf", _("Toutes les fiches actions (PDF)")
+        FICHE_PDF = "fiche_pdf", _("Fiche action (PDF)")
+        FICHE_DOCX = "fiche_docx", _("Fiche action (Word)")
+        BUDGET_XLSX = "budget_xlsx", _("Budget et plan de financement (Excel)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="export_jobs")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="export_jobs")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="export_jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=tenant_upload_path, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    STALE_AFTER = timedelta(minutes=10)
+
+    @property
+    def is_stale(self) -> bool:
+        """Pending or running with no news for a long time (message lost, worker gone): offered a retry."""
+        waiting = self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return waiting and timezone.now() - self.updated_at > self.STALE_AFTER
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_stale
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stale
+
+    @property
+    def extension(self) -> str:
+        return {"fiche_docx": "docx", "budget_xlsx": "xlsx"}.get(self.kind, "pdf")

@@ -17,11 +17,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import all_factories
 
 # URL arguments that are not object ids, with the value to use.
-PLAIN_ARGUMENTS: dict[str, Any] = {"number": 1}
+# "code": a workshop group's join code (its routes are all public, see below; the value is never looked up).
+PLAIN_ARGUMENTS: dict[str, Any] = {"number": 1, "code": "ABCDEF"}
 
 # Patterns reachable without belonging to the tenant, on purpose; each with its reason.
 PUBLIC_PATTERNS: dict[str, str] = {
     "tenancy:accept_invitation": "the secret token in the link is the credential; no tenant data is listed",
+    "roadmap:public": "opt-in public page of an adopted roadmap: unguessable UUID key, read-only (test_adoption.py)",
+    "roadmap:public_pdf": "the PDF of that public page's adopted version, same key and opt-in as roadmap:public",
+    # Workshop participants have no account: the join code shown in the room gives access to that group
+    # only, their signed cookie token to their own ballot (tests/workshops/test_phone.py tests both).
+    "workshops:participant_join_form": "asks for a join code; shows no data",
+    "workshops:participant_page": "the group's join code is the credential; shows only that group's items",
+    "workshops:participant_version": "the group's join code is the credential; returns a number",
+    "workshops:participant_join": "creates a participant of the code's group, no account",
+    "workshops:participant_item": "a participant's idea, checked against their signed token and group",
+    "workshops:participant_vote": "a participant's ballot, checked against their signed token and group",
+    "workshops:participant_object": "a participant's objection to a merge of their own group",
 }
 
 # POSTs a read-only member may make because they change no tenant content.

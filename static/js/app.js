@@ -10,8 +10,26 @@ document.addEventListener("htmx:responseError", (event) => {
 });
 // When an inline edit form arrives, put the cursor in its first field.
 document.addEventListener("htmx:load", (event) => {
+  // htmx:load fires on the swapped-in element (e.g. the <li> around the form), so look inside it too.
   const root = event.detail.elt;
-  const form = root.matches && root.matches("[data-autofocus]") ? root : null;
+  if (!root.matches) return;
+  const form = root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
   const field = form && form.querySelector("input:not([type=hidden]), textarea");
   if (field) field.focus();
+});
+// Keyboard users keep their place across swaps: when the focused button (e.g. ↓ of an item) is replaced,
+// focus the same button of the same item in the new HTML, so pressing Enter again moves it further.
+let focusedButton = null;
+document.addEventListener("htmx:beforeSwap", () => {
+  const el = document.activeElement;
+  const owner = el && el.matches("button[name][value]") && el.parentElement ? el.parentElement.closest("[id]") : null;
+  focusedButton = owner ? { owner: owner.id, name: el.name, value: el.value } : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!focusedButton || (document.activeElement && document.activeElement !== document.body)) return;
+  const { owner, name, value } = focusedButton;
+  focusedButton = null;
+  const ownerEl = document.getElementById(owner);
+  const button = ownerEl && ownerEl.querySelector(`button[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
+  if (button) button.focus();
 });

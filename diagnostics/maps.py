@@ -1,0 +1,277 @@
+"""Maps of the diagnostic: interactive (folium, with Leaflet served from our static files) and static images
+(matplotlib / geopandas, PNG or SVG) for the page without JavaScript and for the PDF documents.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import textwrap
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+from diagnostics.analysis import Diagnostic, format_value
+from diagnostics.indicators import INDICATORS
+from diagnostics.models import Place
+
+LEAFLET_JS = "vendor/leaflet/leaflet.js"
+LEAFLET_CSS = "vendor/leaflet/leaflet.css"
+# Colour-blind friendly sequential palette (light = favourable, dark = fragile), 5 classes.
+PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
+NO_DATA = "#d9d9d9"
+PLACE_COLOURS = {
+    Place.Kind.FRANCE_SERVICES: "#1f4e9c",
+    Place.Kind.MEDIATION: "#1d7a46",
+    Place.Kind.CONSEILLER_NUMERIQUE: "#6a3d9a",
+}
+COVERAGE = "coverage"
+FRAGILITIES = "fragilities"
+
+
+def map_choices(diagnostic: Diagnostic) -> list[tuple[str, str]]:
+    """(key, label) of the maps that can be drawn: one per indicator with data, then fragilities, coverage."""
+    choices = [(f.indicator.key, str(f.indicator.label)) for f in diagnostic.figures if f.indicator.unit != "hab."]
+    choices.append((FRAGILITIES, "Fragilités cumulées"))
+    choices.append((COVERAGE, "Couverture par les lieux d'accompagnement"))
+    return choices
+
+
+def leaflet_available() -> bool:
+    """Leaflet must be served from our static files (house rule: no CDN)."""
+    return bool(finders.find(LEAFLET_JS) and finders.find(LEAFLET_CSS))
+
+
+def classes(values: pd.Series, reverse: bool = False) -> tuple[pd.Series, list[float]]:
+    """Quantile class (0–4) of each value, -1 when missing, and the class bounds."""
+    present = values.dropna()
+    if present.empty:
+        return pd.Series(-1, index=values.index), []
+    bounds = sorted(set(np.quantile(present, [0, 0.2, 0.4, 0.6, 0.8, 1.0]).round(6)))
+    if len(bounds) < 2:
+        return pd.Series(np.where(values.notna(), 2, -1), index=values.index), bounds
+    labels = np.digitize(values.fillna(bounds[0]), bounds[1:-1], right=True)
+    if len(bounds) - 1 < len(PALETTE):  # fewer classes: spread them over the palette
+        labels = np.round(labels * (len(PALETTE) - 1) / max(len(bounds) - 2, 1)).astype(int)
+    if reverse:
+        labels = len(PALETTE) - 1 - labels
+    return pd.Series(np.where(values.notna(), labels, -1), index=values.index), bounds
+
+
+def colours(diagnostic: Diagnostic, key: str) -> tuple[pd.Series, list[tuple[str, str]]]:
+    """The fill colour of each commune and the legend (colour, text) of a map."""
+    communes = diagnostic.communes
+    if key == COVERAGE:
+        fill = communes["beyond"].map({True: PALETTE[4], False: PALETTE[0]})
+        limit = f"{diagnostic.coverage.distance_km:g} km"
+        return fill, [(PALETTE[0], f"lieu à moins de {limit}"), (PALETTE[4], f"aucun lieu à moins de {limit}")]
+    if key == FRAGILITIES:
+        fill = communes["fragility_class"].map(lambda n: PALETTE[min(int(n), 3) + 1] if n else PALETTE[0])
+        legend = [(PALETTE[0], "aucune"), (PALETTE[2], "1"), (PALETTE[3], "2"), (PALETTE[4], "3 ou plus")]
+        return fill, legend
+    indicator = INDICATORS[key]
+    klass, bounds = classes(communes[key], reverse=indicator.fragile_when_high is False)
+    fill = klass.map(lambda k: PALETTE[k] if k >= 0 else NO_DATA)
+    legend = []
+    for i in range(len(bounds) - 1):
+        k = len(PALETTE) - 1 - i if indicator.fragile_when_high is False else i
+        k = round(k * (len(PALETTE) - 1) / max(len(bounds) - 2, 1)) if len(bounds) - 1 < len(PALETTE) else k
+        text = f"{format_value(bounds[i], indicator)} – {format_value(bounds[i + 1], indicator)}"
+        legend.append((PALETTE[k], text))
+    if (klass < 0).any():
+        legend.append((NO_DATA, "secret statistique ou donnée absente"))
+    return fill, legend
+
+
+def title_of(diagnostic: Diagnostic, key: str) -> str:
+    return dict(map_choices(diagnostic)).get(key, key)
+
+
+def caption_of(diagnostic: Diagnostic, key: str) -> str:
+    """Source and vintage under a map."""
+    if key == COVERAGE:
+        vintages = sorted({f"{s} ({v})" for s, v in diagnostic.places[["source", "vintage"]].itertuples(index=False)})
+        return "Sources : " + " ; ".join(vintages) if vintages else "Aucun lieu d'accompagnement importé."
+    if key == FRAGILITIES:
+        return "Nombre d'indicateurs pour lesquels la commune est dans le quart le plus exposé du département."
+    figure = diagnostic.figure(key)
+    return f"Source : {figure.source}, {figure.vintage}." if figure else ""
+
+
+def _places(diagnostic: Diagnostic) -> pd.DataFrame:
+    places = diagnostic.places
+    located = places[places["lat"].notna() & places["lon"].notna()]
+    communes = diagnostic.communes
+    if communes["lat"].notna().any():  # places of the territory and within ~15 km around it
+        margin = 0.2
+        box = located["lat"].between(communes["lat"].min() - margin, communes["lat"].max() + margin) & located[
+            "lon"
+        ].between(communes["lon"].min() - margin, communes["lon"].max() + margin)
+        located = located[box]
+    return located
+
+
+# --- interactive ---------------------------------------------------------------------------------------
+
+
+def interactive_map(diagnostic: Diagnostic, key: str) -> str:
+    """A full HTML page with the folium map; Leaflet comes from our static files, never from a CDN."""
+    import folium
+
+    communes = diagnostic.communes[diagnostic.communes["geometry"].notna()]
+    fill, legend = colours(diagnostic, key)
+    features = []
+    indicator = INDICATORS.get(key)
+    for code, row in communes.iterrows():
+        if indicator is not None:
+            shown = "secret statistique" if row.get(f"{key}__secret") is True else format_value(row[key], indicator)
+        elif key == COVERAGE:
+            shown = f"{row['distance_km']:.1f} km ({row['nearest_place']})" if row["nearest_place"] else "—"
+        else:
+            shown = ", ".join(row["fragility_labels"]) or "aucune"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row["geojson"]),
+                "properties": {"nom": f"{row['name']} ({code})", "valeur": shown, "couleur": fill[code]},
+            }
+        )
+    center = [float(communes["lat"].mean()), float(communes["lon"].mean())] if len(communes) else [46.6, 2.4]
+    fmap = folium.Map(location=center, zoom_start=10, tiles=None, control_scale=True)
+    # No CDN: folium's defaults point to jsdelivr & co; only Leaflet itself is needed for these layers. Instance
+    # lists, because `add_js_link` would edit folium's class-level defaults (shared by every map of the process).
+    fmap.default_js = [("leaflet", _static_url(LEAFLET_JS))]
+    fmap.default_css = [("leaflet_css", _static_url(LEAFLET_CSS))]
+    if features:
+        _commune_layer(features, diagnostic, key).add_to(fmap)
+    for place in _places(diagnostic).itertuples():
+        folium.CircleMarker(
+            location=[place.lat, place.lon],
+            radius=6,
+            color="#fff",
+            weight=1.5,
+            fill=True,
+            fill_color=PLACE_COLOURS.get(place.kind, "#333"),
+            fill_opacity=1,
+            tooltip=f"{place.name} — {Place.Kind(place.kind).label}",
+        ).add_to(fmap)
+    if len(communes):
+        bounds = _bounds(communes["geometry"])
+        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return str(fmap.get_root().render())
+
+
+def _static_url(path: str) -> str:
+    """The URL of one of our static files, even before it is collected (the manifest storage would refuse)."""
+    try:
+        return static(path)
+    except ValueError:
+        return f"{settings.STATIC_URL}{path}"
+
+
+def _commune_layer(features: list[dict[str, Any]], diagnostic: Diagnostic, key: str) -> Any:
+    import folium
+
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {
+            "fillColor": f["properties"]["couleur"],
+            "color": "#555",
+            "weight": 0.6,
+            "fillOpacity": 0.85,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["nom", "valeur"], aliases=["Commune", title_of(diagnostic, key)]),
+    )
+
+
+def _bounds(geometries: pd.Series) -> tuple[float, float, float, float]:
+    import shapely
+
+    west, south, east, north = shapely.total_bounds(geometries.to_numpy(object))
+    return (float(west), float(south), float(east), float(north))
+
+
+# --- static images -------------------------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    # Constrained layout makes room for the legend and titles in one drawing pass (bbox_inches="tight" draws twice).
+    return Figure(figsize=(width, height), dpi=150, layout="constrained")
+
+
+def _to_bytes(fig: Any, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(out, format=fmt, metadata={"Date": None})
+    else:  # light compression: a third of the encoding time, files ~20 % larger
+        fig.savefig(out, format=fmt, pil_kwargs={"compress_level": 3})
+    return out.getvalue()
+
+
+def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
+    """The same map as an image (PNG or SVG), with legend, places, title and source; sized for a slide or a page."""
+    import geopandas as gpd
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    communes = diagnostic.communes[diagnostic.communes["geometry"].notna()]
+    if not len(communes):
+        fig = _figure(10, 3)
+        fig.text(0.5, 0.5, "Contours des communes non importés", ha="center", va="center", fontsize=14)
+        return _to_bytes(fig, fmt)
+    west, south, east, north = _bounds(communes["geometry"])
+    pad_x, pad_y = (east - west) * 0.04, (north - south) * 0.04
+    stretch = 1 / math.cos(math.radians((south + north) / 2))
+    ratio = (north - south + 2 * pad_y) * stretch / max(east - west + 2 * pad_x, 1e-6)
+    # Map width 7 in, plus 3.6 in for the legend on the right; height follows the territory's shape.
+    fig = _figure(10.6, min(max(7 * ratio, 4.5), 9.5) + 0.8)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    fill, legend = colours(diagnostic, key)
+    frame = gpd.GeoDataFrame({"fill": fill.loc[communes.index]}, geometry=list(communes["geometry"]), crs="EPSG:4326")
+    frame.plot(ax=ax, color=frame["fill"], edgecolor="#555555", linewidth=0.4)
+    ax.set_aspect(stretch)
+    places = _places(diagnostic)
+    handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend]
+    for kind, colour in PLACE_COLOURS.items():
+        chosen = places[places["kind"] == kind]
+        if len(chosen):
+            ax.scatter(chosen["lon"], chosen["lat"], s=40, c=colour, edgecolors="white", linewidths=1, zorder=3)
+            label = str(Place.Kind(kind).label).replace(" employant ", "\nemployant ")
+            handles.append(Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=label))
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    fig.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)
+    title = textwrap.fill(f"{diagnostic.territory_name} — {title_of(diagnostic, key)}", 60)
+    ax.set_title(title, fontsize=15, loc="left")
+    fig.supxlabel(textwrap.fill(caption_of(diagnostic, key), 150), fontsize=9, color="#525a6b", x=0.01, ha="left")
+    return _to_bytes(fig, fmt)
+
+
+def comparison_chart(diagnostic: Diagnostic, fmt: str = "png") -> bytes:
+    """Bars: the territory and its département on each rate indicator."""
+    figures = [f for f in diagnostic.figures if f.indicator.unit == "%" and f.territory.value is not None]
+    fig = _figure(8, 0.5 + 0.45 * max(len(figures), 1))
+    ax = fig.add_subplot()
+    labels = [str(f.indicator.label) for f in figures]
+    y = np.arange(len(figures))
+    ax.barh(y - 0.2, [f.territory.value or 0 for f in figures], height=0.4, color="#1f4e9c", label="Territoire")
+    ax.barh(y + 0.2, [f.departement.value or 0 for f in figures], height=0.4, color="#9aa3b5", label="Département")
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("%", fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(f"{diagnostic.territory_name} comparé au département", fontsize=9, loc="left")
+    return _to_bytes(fig, fmt)

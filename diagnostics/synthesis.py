@@ -1,0 +1,116 @@
+"""The diagnostic as the roadmap document uses it: figures, static maps and the group's synthesis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from diagnostics import maps
+from diagnostics.analysis import Diagnostic, build_diagnostic, format_value
+from diagnostics.indicators import Indicator
+from diagnostics.models import TerritoryDiagnostic
+from roadmap.models import Roadmap, Territory
+
+DEFAULT_DISTANCE_KM = 10.0
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    territory: str
+    departement: str
+    source: str
+    vintage: str
+    note: str = ""
+
+
+@dataclass
+class DiagnosticForDocument:
+    territory_name: str
+    synthesis: str  # the group's text (plain text, paragraphs separated by blank lines)
+    synthesis_updated_at: datetime | None
+    figures: list[KeyFigure]
+    coverage: str
+    publics: list[tuple[str, str, str]]  # (public, figure, limits)
+    gaps: list[str]
+    images: dict[str, bytes] = field(default_factory=dict)  # name → image bytes, e.g. "ifn_global", "coverage"
+    image_format: str = "png"
+
+
+def settings_for(territory: Territory) -> TerritoryDiagnostic | None:
+    return TerritoryDiagnostic.objects.filter(territory=territory, organization_id=territory.organization_id).first()
+
+
+def distance_for(territory: Territory) -> float:
+    found = settings_for(territory)
+    return float(found.distance_km) if found else DEFAULT_DISTANCE_KM
+
+
+def _range(low: float | None, high: float | None, indicator: Indicator) -> str:
+    if low is None or high is None:
+        return "—"
+    return f"{format_value(low, indicator)} à {format_value(high, indicator)}"
+
+
+def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
+    rows = []
+    for figure in diagnostic.figures:
+        indicator = figure.indicator
+        territory = (
+            format_value(figure.territory.value, indicator)
+            if figure.territory.value is not None
+            else _range(figure.territory.minimum, figure.territory.maximum, indicator)
+        )
+        rows.append(
+            KeyFigure(
+                label=str(indicator.label),
+                territory=territory,
+                departement=format_value(figure.departement.value, indicator),
+                source=figure.source,
+                vintage=figure.vintage,
+                note=str(indicator.note),
+            )
+        )
+    return rows
+
+
+def coverage_sentence(diagnostic: Diagnostic) -> str:
+    c = diagnostic.coverage
+    how = (
+        f"France services et lieux de médiation numérique, {c.places} lieux connus ; distance à vol d'oiseau "
+        "depuis le centre de chaque commune"
+    )
+    if not c.places:
+        return "Aucun lieu d'accompagnement n'est importé : la couverture ne peut pas être calculée."
+    if not c.communes_beyond:
+        return f"Toutes les communes ont un lieu d'accompagnement à moins de {c.distance_km:g} km ({how})."
+    share = f"{c.share_beyond:.1f}".replace(".", ",") if c.share_beyond is not None else "?"
+    people = f"{c.population_beyond:,}".replace(",", "\u202f")
+    return (
+        f"{people} habitant(s), soit {share} % de la population, vivent dans {c.communes_beyond} commune(s) à plus de "
+        f"{c.distance_km:g} km du lieu d'accompagnement le plus proche ({how})."
+    )
+
+
+def for_roadmap(
+    roadmap: Roadmap, *, image_format: str = "png", maps_wanted: tuple[str, ...] = ("ifn_global", "coverage")
+) -> DiagnosticForDocument | None:
+    """The territory's diagnostic for the roadmap PDF; None when no statistic has been imported for it."""
+    territory = roadmap.territory
+    diagnostic = build_diagnostic(territory, distance_for(territory))
+    if not diagnostic.has_data:
+        return None
+    found = settings_for(territory)
+    images = {key: maps.static_map(diagnostic, key, image_format) for key in maps_wanted}
+    images["comparison"] = maps.comparison_chart(diagnostic, image_format)
+    return DiagnosticForDocument(
+        territory_name=territory.name,
+        synthesis=found.synthesis if found else "",
+        synthesis_updated_at=found.updated_at if found else None,
+        figures=key_figures(diagnostic),
+        coverage=coverage_sentence(diagnostic),
+        publics=[(str(p.label), p.figure, str(p.note)) for p in diagnostic.publics],
+        gaps=[str(g) for g in diagnostic.gaps],
+        images=images,
+        image_format=image_format,
+    )

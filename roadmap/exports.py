@@ -1,0 +1,318 @@
+"""The documents produced from a roadmap: PDF (WeasyPrint), XLSX (openpyxl, with live formulas), DOCX."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from roadmap.models import Action, ActionExpense, ActionFunding, Roadmap
+
+Progress = Callable[[int], None]
+
+
+def _no_progress(_percent: int) -> None:
+    return None
+
+
+@dataclass
+class Rendered:
+    content: bytes
+    pages: int | None = None
+    render_seconds: float = 0.0  # WeasyPrint's own time (layout + writing)
+
+
+def html_to_pdf(html: str) -> Rendered:
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    document = HTML(string=html, base_url=None).render()
+    content = document.write_pdf()
+    return Rendered(content, len(document.pages), time.perf_counter() - started)
+
+
+def roadmap_html(document: dict[str, Any]) -> str:
+    return render_to_string("roadmap/pdf/roadmap.html", {"doc": document})
+
+
+def fiches_html(document: dict[str, Any]) -> str:
+    return render_to_string("roadmap/pdf/fiches.html", {"doc": document})
+
+
+def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
+    from roadmap.document import roadmap_document
+
+    document = roadmap_document(roadmap)
+    progress(30)
+    html = roadmap_html(document)
+    progress(40)
+    return html_to_pdf(html)
+
+
+def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progress = _no_progress) -> Rendered:
+    from roadmap.document import fiche_document, roadmap_document
+
+    if action is not None:
+        document = fiche_document(action)
+    else:
+        document = roadmap_document(roadmap)
+    progress(30)
+    return html_to_pdf(fiches_html(document))
+
+
+# --- XLSX -------------------------------------------------------------------------------------------
+
+
+def budget_xlsx(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
+    """One sheet per kind of table: the amounts are values, every total is a formula, so it adds up in Excel."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from roadmap.document import actions_queryset
+
+    years = list(roadmap.years)
+    actions = list(actions_queryset(roadmap))
+    expenses: dict[tuple[int, str, int], Decimal] = {}
+    for action_id, kind, year, amount in ActionExpense.objects.filter(
+        action__roadmap=roadmap, year__in=years
+    ).values_list("action_id", "kind", "year", "amount"):
+        expenses[(action_id, kind, year)] = amount
+    fundings: dict[tuple[int, str, int], Decimal] = {}
+    for action_id, funder, year, amount in ActionFunding.objects.filter(
+        action__roadmap=roadmap, year__in=years
+    ).values_list("action_id", "funder", "year", "amount"):
+        fundings[(action_id, funder, year)] = amount
+    progress(40)
+
+    money = '#,##0.00\\ "€"'
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="E9EEF7")
+    workbook = Workbook()
+    n = len(years)
+    last_year_col = get_column_letter(2 + n)
+
+    def header(sheet: Any, first: str) -> None:
+        sheet.append([first, _("Action"), *years, _("Total")])
+        for cell in sheet[1]:
+            cell.font, cell.fill = bold, head_fill
+        sheet.column_dimensions["A"].width = 26
+        sheet.column_dimensions["B"].width = 60
+        for i in range(n + 1):
+            sheet.column_dimensions[get_column_letter(3 + i)].width = 15
+        sheet.freeze_panes = "C2"
+
+    def fill(sheet: Any, rows: list[tuple[str, str, list[Decimal]]], total_label: str) -> int:
+        for first, label, amounts in rows:
+            sheet.append([first, label, *amounts])
+            r = sheet.max_row
+            sheet.cell(r, 3 + n, f"=SUM(C{r}:{last_year_col}{r})")
+        last = sheet.max_row
+        total_row = last + 1
+        sheet.cell(total_row, 1, total_label).font = bold
+        for i in range(n + 1):
+            col = get_column_letter(3 + i)
+            c = sheet.cell(total_row, 3 + i, f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
+            c.font = bold
+        for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3 + n):
+            for cell in row:
+                cell.number_format = money
+                cell.alignment = Alignment(horizontal="right")
+        return total_row
+
+    sheet = workbook.active
+    sheet.title = _("Dépenses")[:31]
+    header(sheet, _("Nature"))
+    expense_rows = [
+        (str(label), f"{a.ref} · {a.title}", [expenses.get((a.pk, kind, y), Decimal("0")) for y in years])
+        for a in actions
+        for kind, label in ActionExpense.Kind.choices
+        if any(expenses.get((a.pk, kind, y)) for y in years)
+    ]
+    expense_total_row = fill(sheet, expense_rows, _("Coût total TTC"))
+
+    funding_sheet = workbook.create_sheet(_("Financements")[:31])
+    header(funding_sheet, _("Financeur"))
+    funding_rows = [
+        (str(label), f"{a.ref} · {a.title}", [fundings.get((a.pk, funder, y), Decimal("0")) for y in years])
+        for a in actions
+        for funder, label in ActionFunding.Funder.choices
+        if any(fundings.get((a.pk, funder, y)) for y in years)
+    ]
+    funding_total_row = fill(funding_sheet, funding_rows, _("Total financé"))
+    progress(70)
+
+    # Synthesis: by funder (SUMIF on the detail sheet), totals, percentages and the gap, all as formulas.
+    summary = workbook.create_sheet(_("Synthèse")[:31], 0)
+    summary.append([_("Budget et plan de financement"), roadmap.title])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([])
+    summary.append([_("Poste"), *years, _("Total"), _("% du coût")])
+    for cell in summary[3]:
+        cell.font, cell.fill = bold, head_fill
+    dep, fin = f"'{sheet.title}'", f"'{funding_sheet.title}'"
+    rows_spec = [(str(label), dep, str(label)) for _kind, label in ActionExpense.Kind.choices]
+    start_kind = summary.max_row + 1
+    for label, src, key in rows_spec:
+        summary.append([label])
+        r = summary.max_row
+        for i in range(n):
+            col = get_column_letter(3 + i)
+            summary.cell(
+                r,
+                2 + i,
+                f'=SUMIF({src}!$A$2:$A${expense_total_row - 1},"{key}",{src}!{col}$2:{col}${expense_total_row - 1})',
+            )
+    cost_row = summary.max_row + 1
+    summary.append([_("Coût total TTC")])
+    for i in range(n + 1):
+        col = get_column_letter(2 + i)
+        summary.cell(cost_row, 2 + i, f"=SUM({col}{start_kind}:{col}{cost_row - 1})").font = bold
+    summary.cell(cost_row, 1).font = bold
+    total_col = get_column_letter(2 + n)
+    for r in range(start_kind, cost_row):
+        summary.cell(r, 2 + n, f"=SUM(B{r}:{get_column_letter(1 + n)}{r})")
+        summary.cell(r, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{r}/${total_col}${cost_row})")
+    summary.append([])
+    start_funder = summary.max_row + 1
+    for _funder, funder_label in ActionFunding.Funder.choices:
+        summary.append([str(funder_label)])
+        r = summary.max_row
+        for i in range(n):
+            col = get_column_letter(3 + i)
+            summary.cell(
+                r,
+                2 + i,
+                f'=SUMIF({fin}!$A$2:$A${funding_total_row - 1},"{funder_label}",'
+                f"{fin}!{col}$2:{col}${funding_total_row - 1})",
+            )
+        summary.cell(r, 2 + n, f"=SUM(B{r}:{get_column_letter(1 + n)}{r})")
+        summary.cell(r, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{r}/${total_col}${cost_row})")
+    financed_row = summary.max_row + 1
+    summary.append([_("Total financé")])
+    for i in range(n + 1):
+        col = get_column_letter(2 + i)
+        summary.cell(financed_row, 2 + i, f"=SUM({col}{start_funder}:{col}{financed_row - 1})").font = bold
+    summary.cell(
+        financed_row, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{financed_row}/${total_col}${cost_row})"
+    )
+    summary.cell(financed_row, 1).font = bold
+    gap_row = financed_row + 1
+    summary.cell(gap_row, 1, _("Écart (coût − financement)")).font = Font(bold=True, color="B3261E")
+    for i in range(n + 1):
+        col = get_column_letter(2 + i)
+        summary.cell(gap_row, 2 + i, f"={col}{cost_row}-{col}{financed_row}").font = Font(bold=True, color="B3261E")
+    summary.column_dimensions["A"].width = 34
+    for i in range(n + 2):
+        summary.column_dimensions[get_column_letter(2 + i)].width = 15
+    for row in summary.iter_rows(min_row=4, min_col=2, max_col=2 + n):
+        for cell in row:
+            cell.number_format = money
+    for row in summary.iter_rows(min_row=4, min_col=3 + n, max_col=3 + n):
+        for cell in row:
+            cell.number_format = "0.0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Rendered(buffer.getvalue())
+
+
+# --- DOCX -------------------------------------------------------------------------------------------
+
+
+def fiche_docx(action: Action, progress: Progress = _no_progress) -> Rendered:
+    """The fiche action as a Word document, for those who keep editing it there."""
+    from docx import Document
+    from docx.shared import Pt
+
+    from roadmap.budget import euros, percent_text
+    from roadmap.document import FIELD_LABELS as labels
+    from roadmap.document import fiche_document
+
+    fiche = fiche_document(action)["fiches"][0]
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "DejaVu Sans"
+    style.font.size = Pt(10)
+    doc.add_paragraph(f"{_('Fiche action')} {fiche['ref']} — {fiche['chantier_ref']} {fiche['chantier']}")
+    doc.add_heading(fiche["title"], level=1)
+    doc.add_paragraph(
+        _("Créée le %(created)s, mise à jour le %(updated)s")
+        % {"created": fiche["created_at"][:10], "updated": fiche["updated_at"][:10]}
+    )
+
+    def table(rows: list[tuple[str, str]]) -> None:
+        t = doc.add_table(rows=0, cols=2)
+        t.style = "Table Grid"
+        for label, value in rows:
+            cells = t.add_row().cells
+            cells[0].text = label[:1].upper() + label[1:]
+            cells[1].text = value or "—"
+
+    table([(labels[f], fiche[f]) for f in ("completed_by", "referents", "places", "objective", "lead_structure")])
+    doc.add_heading(_("Partenaires"), level=2)
+    table([(p["name"], p["nature"]) for p in fiche["partners"]] or [(_("Partenaire"), "")])
+    doc.add_heading(_("Description du projet"), level=2)
+    fte = fiche["human_fte"]
+    table(
+        [
+            (_("Ce projet consiste à…"), fiche["description"]),
+            (labels["key_activities"], fiche["key_activities"]),
+            (labels["target_publics"], fiche["target_publics"]),
+            (labels["human_fte"], (fte.replace(".", ",") + " ETP") if fte else ""),
+            (labels["human_means"], fiche["human_means"]),
+            (labels["material_means"], fiche["material_means"]),
+            (labels["vigilance"], fiche["vigilance"]),
+        ]
+    )
+    doc.add_heading(_("Justification du projet"), level=2)
+    table([(labels[f], fiche[f]) for f in ("justification", "expected_results", "indicators", "contract_links")])
+    doc.add_heading(_("Gouvernance et ressources"), level=2)
+    table([(labels[f], fiche[f]) for f in ("governance", "other_resources")])
+    doc.add_heading(_("Engagement des acteurs"), level=2)
+    table(
+        [(e["stakeholder"], f"{e['level']}. {e['conditions']}".strip()) for e in fiche["engagements"]]
+        or [(_("Acteur"), "")]
+    )
+    doc.add_heading(_("Calendrier de mise en œuvre"), level=2)
+    table([(s["label"], s["span"]) for s in fiche["steps"]] or [(_("Étape"), "")])
+    progress(60)
+
+    plan = fiche["plan"]
+    doc.add_heading(_("Budget (TTC) et plan de financement"), level=2)
+    for grid, title, total_label in (
+        (plan["expenses"], _("Dépenses"), _("Coût total")),
+        (plan["fundings"], _("Financements"), _("Total financé")),
+    ):
+        t = doc.add_table(rows=1, cols=len(plan["years"]) + 3)
+        t.style = "Table Grid"
+        head = t.rows[0].cells
+        head[0].text = title
+        for i, y in enumerate(plan["years"]):
+            head[1 + i].text = str(y)
+        head[-2].text, head[-1].text = _("Total"), _("% du coût")
+        for row in grid["rows"]:
+            cells = t.add_row().cells
+            cells[0].text = row["label"]
+            for i, c in enumerate(row["cells"]):
+                cells[1 + i].text = euros(Decimal(c))
+            cells[-2].text = euros(Decimal(row["total"]))
+            cells[-1].text = percent_text(Decimal(row["share"])) if row["share"] is not None else "—"
+        cells = t.add_row().cells
+        cells[0].text = total_label
+        for i, c in enumerate(grid["year_totals"]):
+            cells[1 + i].text = euros(Decimal(c))
+        cells[-2].text = euros(Decimal(grid["total"]))
+    if not plan["balanced"]:
+        doc.add_paragraph(
+            _("Plan déséquilibré : écart de %(gap)s entre le coût et les financements.")
+            % {"gap": euros(Decimal(plan["gap"]))}
+        )
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return Rendered(buffer.getvalue())

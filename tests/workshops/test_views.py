@@ -1,0 +1,323 @@
+"""Animator pages, projector, exports and the roadmap's step 3, with two tenants and an outsider."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from roadmap.models import Enjeu
+from roadmap.steps import roadmap_steps
+from tests.conftest import Tenant
+from tests.workshops.factories import ItemFactory, ParticipantFactory, WorkshopFactory, WorkshopGroupFactory
+from workshops import actions
+from workshops.models import Item, Kind, Stage, Workshop, WorkshopGroup
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def running_group(tenant: Tenant, items: int = 6, **kwargs: Any) -> WorkshopGroup:
+    workshop = WorkshopFactory(organization=tenant.organization, roadmap=tenant.roadmap, **kwargs)
+    group = WorkshopGroupFactory(organization=tenant.organization, workshop=workshop, stage=Stage.COLLECTION)
+    for n in range(items):
+        ItemFactory(organization=tenant.organization, group=group, number=n + 1, label=f"Idée {n + 1}")
+    return group
+
+
+def g_url(name: str, group: WorkshopGroup) -> str:
+    return reverse(f"workshops:{name}", kwargs={"workshopgroup_pk": group.pk})
+
+
+def test_an_animator_prepares_a_workshop_with_groups(tenant_a: Tenant) -> None:
+    client = tenant_a.client_for(tenant_a.animateur)
+    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    response = client.post(
+        url,
+        {
+            "kind": Kind.DIX_ANS,
+            "title": "Atelier de Sarlat",
+            "date": "2026-12-03",
+            "place": "Salle des fêtes",
+            "question": "Comment sera le numérique à Sarlat dans 10 ans ?",
+            "question_minutes": 10,
+            "collection_minutes": 40,
+            "vote_minutes": 20,
+            "ranking_minutes": 20,
+            "matrix_minutes": 30,
+            "groups": 3,
+        },
+    )
+    workshop = Workshop.objects.get(title="Atelier de Sarlat")
+    assert response.status_code == 302 and workshop.organization == tenant_a.organization
+    assert [g.name for g in workshop.groups.all()] == ["Groupe 1", "Groupe 2", "Groupe 3"]
+    assert len({g.code for g in workshop.groups.all()}) == 3
+    page = text(client.get(workshop.get_absolute_url()))
+    assert "Salle des fêtes" in page and "Réutiliser comme modèle" in page
+
+
+def test_the_list_page_query_count_does_not_grow(tenant_a: Tenant, django_assert_max_num_queries: Any) -> None:
+    client = tenant_a.client_for(tenant_a.admin)
+    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    for size in (2, 12):
+        while tenant_a.roadmap.workshops.count() < size:
+            running_group(tenant_a, 2)
+        # session, user, memberships (×2: middleware and the menu), roadmap, workshops + their group counts
+        with django_assert_max_num_queries(10):
+            response = client.get(url)
+        assert response.status_code == 200
+
+
+def test_the_projector_shows_items_hides_points_until_revealed(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 4)
+    client = tenant_a.client_for(tenant_a.animateur)
+    page = text(client.get(g_url("workshopgroup_projector", group)))
+    assert group.code in page and "<svg" in page and "Idée 4" in page
+    actions.set_stage(group, Stage.VOTE)
+    actions.set_paper_points(group, {group.items.get(number=3).pk: 7})
+    live = text(client.get(g_url("workshopgroup_projector", group), headers={"HX-Request": "true"}))
+    assert 'class="pts"' not in live and "0 sur 0 participants ont voté" in live
+    ParticipantFactory(organization=tenant_a.organization, group=group)
+    actions.toggle_reveal(group)
+    live = text(client.get(g_url("workshopgroup_projector", group), headers={"HX-Request": "true"}))
+    assert '<span class="pts">7</span>' in live and "<html" not in live
+
+
+def test_the_version_changes_with_a_vote(tenant_a: Tenant) -> None:
+    group = actions.set_stage(running_group(tenant_a, 4), Stage.VOTE)
+    client = tenant_a.client_for(tenant_a.lecteur)
+    participant = ParticipantFactory(organization=tenant_a.organization, group=group)
+    before = client.get(g_url("workshopgroup_version", group)).json()["version"]
+    actions.submit_ballot(participant, {group.items.get(number=1).pk: 2})
+    assert client.get(g_url("workshopgroup_version", group)).json()["version"] != before
+
+
+def test_keyboard_actions_answer_json_and_refusals_are_explained(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 1)
+    client = tenant_a.client_for(tenant_a.animateur)
+    post = lambda action: client.post(  # noqa: E731
+        g_url("workshopgroup_action", group), {"action": action}, headers={"Accept": "application/json"}
+    )
+    response = post("next")  # collection → vote with a single item: refused
+    assert response.status_code == 400 and "au moins 2 items" in response.json()["error"]
+    ItemFactory(organization=tenant_a.organization, group=group, number=2)
+    assert post("next").json() == {"ok": True, "error": None}
+    group.refresh_from_db()
+    assert group.stage == Stage.VOTE and group.voting_open and group.envelope == 1
+    for action in ("vote", "reveal", "timer", "timer_reset", "strike", "previous"):
+        assert post(action).status_code == 200, action
+
+
+def test_a_reader_sees_the_presenter_view_without_controls(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 3)
+    page = text(tenant_a.client_for(tenant_a.lecteur).get(g_url("workshopgroup_presenter", group)))
+    assert "Idée 2" in page and "Ajouter l'item" not in page and "Étape suivante" not in page
+    response = tenant_a.client_for(tenant_a.lecteur).post(g_url("workshopgroup_add_item", group), {"label": "x"})
+    assert response.status_code == 403
+
+
+def test_the_animator_accepts_and_rewords_a_phone_proposal(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 2)
+    participant = ParticipantFactory(organization=tenant_a.organization, group=group)
+    proposal = actions.add_item(group, "bus numerik", participant)
+    client = tenant_a.client_for(tenant_a.animateur)
+    assert "bus numerik" in text(client.get(g_url("workshopgroup_presenter", group)))
+    client.post(
+        reverse("workshops:item_edit", kwargs={"item_pk": proposal.pk}), {"do": "accept", "label": "Bus numérique"}
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.number, proposal.label) == (Item.Status.ACCEPTED, 3, "Bus numérique")
+
+
+def test_a_whole_workshop_through_the_animator_pages(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 0)
+    client = tenant_a.client_for(tenant_a.animateur)
+    for label in ("Fibre partout", "Aidants formés", "Bus numérique", "Tiers-lieux", "Écoles équipées"):
+        client.post(g_url("workshopgroup_add_item", group), {"label": label})
+    client.post(g_url("workshopgroup_action", group), {"stage": Stage.VOTE})
+    items = {i.label: i for i in group.items.all()}
+    client.post(
+        g_url("workshopgroup_paper", group),
+        {
+            f"paper-{items['Fibre partout'].pk}": 6,
+            f"paper-{items['Aidants formés'].pk}": 4,
+            f"paper-{items['Bus numérique'].pk}": 1,
+        },
+    )
+    client.post(g_url("workshopgroup_action", group), {"action": "vote"})  # close
+    client.post(g_url("workshopgroup_action", group), {"action": "strike"})
+    client.post(g_url("workshopgroup_action", group), {"action": "next"})  # ranking
+    client.post(g_url("workshopgroup_action", group), {"action": "reveal"})
+    client.post(
+        g_url("workshopgroup_merge", group),
+        {"items": [items["Aidants formés"].pk, items["Bus numérique"].pk], "label": "Médiation mobile"},
+    )
+    merge = group.merges.get()
+    client.post(
+        reverse("workshops:mergeproposal_decide", kwargs={"mergeproposal_pk": merge.pk}), {"decision": "confirm"}
+    )
+    assert [(i.label, i.total) for i in group.top()] == [("Fibre partout", 6), ("Médiation mobile", 5)]
+    client.post(g_url("workshopgroup_action", group), {"action": "next"})  # matrix
+    merged = group.items.get(label="Médiation mobile")
+    client.post(
+        reverse("workshops:item_place", kwargs={"item_pk": merged.pk}),
+        {
+            "aujourdhui-x": "faible",
+            "aujourdhui-reason": "Peu de bénévoles",
+            "horizon-x": "fort",
+            "horizon-reason": "Un réseau",
+            "horizon-what": "Un bus équipé",
+        },
+    )
+    assert merged.placements.count() == 2
+    projector = text(client.get(g_url("workshopgroup_projector", group), headers={"HX-Request": "true"}))
+    assert 'class="postit horizon"' in projector and "Médiation mobile" in projector
+
+    workshop = group.workshop
+    client.post(
+        reverse("workshops:workshop_synthesis", kwargs={"workshop_pk": workshop.pk}), {"synthesis": "Forte attente"}
+    )
+    client.post(
+        reverse("workshops:workshop_enjeu", kwargs={"workshop_pk": workshop.pk}),
+        {"question": "Comment rapprocher la médiation des habitants ?", "items": [merged.pk]},
+    )
+    enjeu = Enjeu.objects.get(question="Comment rapprocher la médiation des habitants ?")
+    assert enjeu.roadmap == tenant_a.roadmap and list(enjeu.workshop_origin.items.all()) == [merged]
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("workshops:workshop_csv", kwargs={"workshop_pk": workshop.pk})).content.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    by_label = {r["item"]: r for r in rows}
+    assert by_label["Médiation mobile"]["total"] == "5" and by_label["Médiation mobile"]["rang_top10"] == "2"
+    assert by_label["Tiers-lieux"]["etat"] == "barré"
+    assert by_label["Bus numérique"]["etat"] == "fusionné dans n°6"
+    assert by_label["Médiation mobile"]["Dans 10 ans (2030) — que faudrait-il"] == "Un bus équipé"
+    pdf = client.get(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk}))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    plenary = text(client.get(reverse("workshops:workshop_plenary", kwargs={"workshop_pk": workshop.pk})))
+    assert "Médiation mobile" in plenary
+
+
+def test_plenary_puts_groups_side_by_side(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 3)
+    other = WorkshopGroupFactory(organization=tenant_a.organization, workshop=group.workshop, name="Groupe Sud")
+    ItemFactory(organization=tenant_a.organization, group=other, number=1, label="Covoiturage", paper_points=3)
+    page = text(
+        tenant_a.client_for(tenant_a.lecteur).get(
+            reverse("workshops:workshop_plenary", kwargs={"workshop_pk": group.workshop.pk})
+        )
+    )
+    assert group.name in page and "Groupe Sud" in page and "Covoiturage" in page
+
+
+def test_outsider_and_other_tenant_get_nothing(tenant_a: Tenant, tenant_b: Tenant, outsider_client: Client) -> None:
+    group = running_group(tenant_a, 2)
+    for url in (g_url("workshopgroup_projector", group), group.workshop.get_absolute_url()):
+        assert tenant_b.client_for(tenant_b.admin).get(url).status_code == 404
+        assert outsider_client.get(url).status_code == 302
+
+
+def test_the_roadmap_home_shows_the_workshops_step(tenant_a: Tenant, django_assert_max_num_queries: Any) -> None:
+    group = running_group(tenant_a, 3)
+    steps = roadmap_steps(tenant_a.roadmap)
+    assert any("Préparez" not in str(m) and "Menez" in str(m) for m in steps[2].missing)
+    actions.set_stage(group, Stage.VOTE)
+    actions.set_stage(group, Stage.RANKING)
+    tour = WorkshopFactory(organization=tenant_a.organization, roadmap=tenant_a.roadmap, kind=Kind.TOUR_DE_TABLE)
+    tour_group = WorkshopGroupFactory(organization=tenant_a.organization, workshop=tour, stage=Stage.COLLECTION)
+    actions.add_answer(tour_group, "L'accès pour tous", author="Lou")
+    steps = roadmap_steps(tenant_a.roadmap)
+    assert "1 atelier participatif mené jusqu'au classement" in steps[2].done
+    assert "Tour de table : 1 réponse recueillie" in steps[1].done
+    list_url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    assert any(link.url == list_url for link in steps[2].links)
+    page = text(tenant_a.client_for(tenant_a.lecteur).get(tenant_a.roadmap.get_absolute_url()))
+    assert "Les ateliers participatifs" in page
+
+
+@pytest.mark.parametrize("kind", [Kind.DIX_ANS, Kind.IDEES_RECUES, Kind.TOUR_DE_TABLE])
+def test_every_stage_renders_for_every_kind(tenant_a: Tenant, kind: str) -> None:
+    group = running_group(tenant_a, 4, kind=kind)
+    client = tenant_a.client_for(tenant_a.animateur)
+    for stage in group.workshop.stage_order:
+        actions.set_stage(group, stage)
+        for name in ("workshopgroup_projector", "workshopgroup_presenter"):
+            assert client.get(g_url(name, group)).status_code == 200, (stage, name)
+        assert Client().get(reverse("workshops:participant_page", kwargs={"code": group.code})).status_code == 200
+
+
+def test_an_action_made_stale_by_another_animator_is_refused(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 4)
+    first, second = (tenant_a.client_for(u) for u in (tenant_a.animateur, tenant_a.admin))
+    seen = {"seen_stage": Stage.COLLECTION, "seen_timer_running": "0"}
+    assert first.post(g_url("workshopgroup_action", group), {"action": "next", **seen}).status_code == 302
+    response = second.post(
+        g_url("workshopgroup_action", group), {"action": "next", **seen}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400 and "Un autre animateur" in response.json()["error"]
+    # An action that doesn't depend on the stage still goes through.
+    assert second.post(g_url("workshopgroup_action", group), {"action": "timer", **seen}).status_code == 302
+    group.refresh_from_db()
+    assert group.stage == Stage.VOTE and group.timer_running
+
+
+@pytest.mark.parametrize("stage", [Stage.VOTE, Stage.RANKING, Stage.MATRIX])
+def test_live_pages_cost_the_same_queries_with_more_items_and_people(
+    tenant_a: Tenant, stage: str, django_assert_max_num_queries: Any
+) -> None:
+    client = tenant_a.client_for(tenant_a.animateur)
+    counts = []
+    for size in (4, 20):
+        group = running_group(tenant_a, size)
+        actions.set_stage(group, Stage.VOTE)
+        for _ in range(size):
+            participant = ParticipantFactory(organization=tenant_a.organization, group=group)
+            actions.submit_ballot(participant, {group.items.get(number=1).pk: 2})
+        actions.set_stage(group, stage)
+        actions.toggle_reveal(group)
+        for item in group.top():
+            actions.place(item, "aujourdhui", "moyen", "raison")
+        urls = [g_url("workshopgroup_projector", group), g_url("workshopgroup_presenter", group)]
+        phone = Client()
+        phone.post(reverse("workshops:participant_join", kwargs={"code": group.code}))
+        total = 0
+        for url in urls:
+            client.get(url)  # one-off work (session refresh) isn't what is measured
+            with django_assert_max_num_queries(20) as captured:
+                assert client.get(url).status_code == 200
+            total += len(captured)
+        phone.get(reverse("workshops:participant_page", kwargs={"code": group.code}))
+        with django_assert_max_num_queries(12) as captured:
+            assert phone.get(reverse("workshops:participant_page", kwargs={"code": group.code})).status_code == 200
+        counts.append(total + len(captured))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_workshop_is_reused_from_its_page_or_as_a_model(tenant_a: Tenant) -> None:
+    group = running_group(tenant_a, 3, is_template=True, title="Modèle dix ans", place="Ribérac")
+    client = tenant_a.client_for(tenant_a.animateur)
+    response = client.post(reverse("workshops:workshop_duplicate", kwargs={"workshop_pk": group.workshop.pk}))
+    copy = Workshop.objects.exclude(pk=group.workshop.pk).get()
+    assert response.status_code == 302 and copy.title == "Modèle dix ans (copie)" and copy.groups.count() == 1
+    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    page = text(client.get(f"{url}?modele={group.workshop.pk}"))
+    assert 'value="Ribérac"' in page and group.workshop.question in page
+    # Another organisation's workshop is never offered as a model.
+    other = running_group(tenant_a, 0)
+    other_b = WorkshopFactory(title="Secret de Bêta", place="Bêtaville")
+    page = text(client.get(f"{url}?modele={other_b.pk}"))
+    assert "Bêtaville" not in page and other.workshop.title in page
