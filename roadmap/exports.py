@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,13 +30,34 @@ class Rendered:
     render_seconds: float = 0.0  # WeasyPrint's own time (layout + writing)
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector around a render.
+
+    WeasyPrint builds millions of small objects for a 300-page document; the collector then keeps re-scanning the
+    whole young-to-old heap and costs about a fifth of the render. Reference counting still frees almost everything;
+    the few cycles left are collected once, at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
 def html_to_pdf(html: str) -> Rendered:
     from weasyprint import HTML
 
     started = time.perf_counter()
-    document = HTML(string=html, base_url=None).render()
-    content = document.write_pdf()
-    return Rendered(content, len(document.pages), time.perf_counter() - started)
+    with _without_cyclic_gc():
+        document = HTML(string=html, base_url=None).render()
+        content = document.write_pdf()
+        pages = len(document.pages)
+        del document
+    return Rendered(content, pages, time.perf_counter() - started)
 
 
 def roadmap_html(document: dict[str, Any]) -> str:

@@ -106,6 +106,42 @@ def test_one_fiche_as_pdf_and_docx(tenant_a: Tenant, client_a: Client) -> None:
     assert "60 000,50 €" in joined
 
 
+def test_the_fiche_pdf_keeps_every_part_of_the_fiche(tenant_a: Tenant, client_a: Client) -> None:
+    """The print markup of the fiche is its own (lean, for speed): it must still carry what the web fiche shows."""
+    action = rich_roadmap(tenant_a.roadmap)
+    text = _pdf_text(
+        _download(client_a, _export(client_a, reverse("roadmap:fiche_export", args=[action.pk]), "fiche_pdf"))
+    )
+    for part in (
+        "Partenaires",
+        "Conseillers numériques",
+        "Description du projet",
+        "Nombre d'ateliers par an",
+        "Engagement des acteurs",
+        "Médiathèque intercommunale",
+        "Calendrier de mise en œuvre",
+        "Achat et aménagement du bus",
+        "T2 2025",
+        "Dépenses (TTC)",
+        "Plan de financement",
+        "Coût total",
+        "Total financé",
+    ):
+        assert part.casefold() in text.casefold(), part  # headings are printed in capitals
+
+
+def test_a_render_leaves_the_garbage_collector_as_it_was() -> None:
+    """The collector is paused during a render (it costs a fifth of a big one), never left off in the worker."""
+    import gc
+
+    from roadmap import exports
+
+    assert gc.isenabled()
+    rendered = exports.html_to_pdf("<p>Bonjour</p>")
+    assert rendered.content.startswith(b"%PDF") and rendered.pages == 1
+    assert gc.isenabled()
+
+
 def test_all_fiches_as_one_pdf(tenant_a: Tenant, client_a: Client) -> None:
     rich_roadmap(tenant_a.roadmap)
     job = _export(client_a, reverse("roadmap:exports", args=[tenant_a.roadmap.pk]), "fiches_pdf")
