@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg import sql
 
 from diagnostics.indicators import INDICATORS, Aggregation
@@ -53,7 +54,7 @@ class Scope:
     def for_territory(cls, territory: Territory) -> Scope:
         codes = frozenset(territory.communes.values_list("code", flat=True))
         if not codes:
-            raise ImportFileError("Le territoire n'a encore aucune commune : indiquez d'abord ses communes.")
+            raise ImportFileError(_("Le territoire n'a encore aucune commune : indiquez d'abord ses communes."))
         return cls(frozenset(departement_of(c) for c in codes), codes)
 
     def keeps(self, code: str) -> bool:
@@ -73,7 +74,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"{self.file_name} : {self.rows} ligne(s) importée(s)"
+        text = _("%(file)s : %(rows)d ligne(s) importée(s)") % {"file": self.file_name, "rows": self.rows}
         return f"{text} ({' ; '.join(self.notes)})" if self.notes else text
 
 
@@ -84,7 +85,10 @@ def _read_text_head(path: Path) -> str:
     try:
         raw = path.read_bytes()[:20000]
     except OSError as error:
-        raise ImportFileError(f"Impossible de lire le fichier {path.name} : {error.strerror or error}") from error
+        raise ImportFileError(
+            _("Impossible de lire le fichier %(file)s : %(error)s")
+            % {"file": path.name, "error": error.strerror or error}
+        ) from error
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -117,12 +121,21 @@ def _check_field_counts(text: str, separator: str, file_name: str) -> None:
     for number, row in enumerate(rows, start=2):
         if row and len(row) != expected:
             hint = (
-                " Les nombres à virgule décimale doivent être entre guillemets dans un fichier séparé par des "
-                "virgules : enregistrez plutôt le fichier avec le point-virgule comme séparateur."
+                " "
+                + _(
+                    "Les nombres à virgule décimale doivent être entre guillemets dans un fichier séparé par des "
+                    "virgules : enregistrez plutôt le fichier avec le point-virgule comme séparateur."
+                )
                 if separator == ","
                 else ""
             )
-            raise ImportFileError(f"{file_name} : la ligne {number} a {len(row)} champs au lieu de {expected}.{hint}")
+            message = _("%(file)s : la ligne %(number)d a %(count)d champs au lieu de %(expected)d.") % {
+                "file": file_name,
+                "number": number,
+                "count": len(row),
+                "expected": expected,
+            }
+            raise ImportFileError(message + hint)
 
 
 def read_table(
@@ -139,19 +152,24 @@ def read_table(
         try:
             frame = pd.read_excel(path, dtype=str).fillna("")
         except Exception as error:  # openpyxl raises many kinds of errors on a bad workbook
-            raise ImportFileError(f"Impossible de lire le classeur {path.name} : {error}") from error
+            raise ImportFileError(
+                _("Impossible de lire le classeur %(file)s : %(error)s") % {"file": path.name, "error": error}
+            ) from error
         separator = None
     else:
         head = _read_text_head(path)
         header = head.splitlines()[0] if head.strip() else ""
         if not header:
-            raise ImportFileError(f"Le fichier {path.name} est vide.")
+            raise ImportFileError(_("Le fichier %(file)s est vide.") % {"file": path.name})
         counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
         separator = max(counts, key=lambda s: counts[s])
         if counts[separator] == 0:
             raise ImportFileError(
-                f"{path.name} : impossible de reconnaître les colonnes de la première ligne. Le séparateur attendu "
-                "est la virgule, le point-virgule ou la tabulation."
+                _(
+                    "%(file)s : impossible de reconnaître les colonnes de la première ligne. Le séparateur attendu "
+                    "est la virgule, le point-virgule ou la tabulation."
+                )
+                % {"file": path.name}
             )
         encoding = "utf-8-sig"
         try:
@@ -167,13 +185,18 @@ def read_table(
     columns = _resolve_columns(list(frame.columns), wanted)
     missing = [aliases[0].removeprefix("re:") for key, aliases in required.items() if columns[key] is None]
     if missing:
-        message = f"{path.name} : colonne(s) manquante(s) : {', '.join(missing)}."
+        message = _("%(file)s : colonne(s) manquante(s) : %(columns)s.") % {
+            "file": path.name,
+            "columns": ", ".join(missing),
+        }
         if len(frame.columns) == 1:
             other = next((s for s in (";", ",", "\t", "|") if s in frame.columns[0] and s != separator), None)
             if other:
-                message += f" Le fichier semble séparé par « {other} » : vérifiez le séparateur."
+                message += " " + _("Le fichier semble séparé par « %(sep)s » : vérifiez le séparateur.") % {
+                    "sep": other
+                }
         else:
-            message += f" Colonnes trouvées : {', '.join(list(frame.columns)[:12])}."
+            message += " " + _("Colonnes trouvées : %(columns)s.") % {"columns": ", ".join(list(frame.columns)[:12])}
         raise ImportFileError(message)
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.strip()
@@ -191,8 +214,8 @@ def to_number(frame: pd.DataFrame, column: str, file_name: str) -> tuple[pd.Seri
     if bad.any():
         index = int(bad.idxmax())
         raise ImportFileError(
-            f"{file_name}, ligne {index + 2}, colonne « {column} » : « {frame[column].iloc[index]} » "
-            "n'est pas un nombre."
+            _("%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est pas un nombre.")
+            % {"file": file_name, "line": index + 2, "column": column, "value": frame[column].iloc[index]}
         )
     return numbers.astype(float), secret
 
@@ -226,14 +249,22 @@ class CodeResolver:
         in_departements = codes.str.len().eq(5) & codes.map(departement_of).isin(self.scope.departements)
         unknown = in_departements & resolved.isna()
         if unknown.any():
-            lines = [f"{codes.iloc[i]} (ligne {i + 2})" for i in unknown.to_numpy().nonzero()[0][:5]]
+            lines = [
+                _("%(code)s (ligne %(line)d)") % {"code": codes.iloc[i], "line": i + 2}
+                for i in unknown.to_numpy().nonzero()[0][:5]
+            ]
             raise ImportFileError(
-                f"{file_name} : code(s) commune inconnu(s) : {', '.join(lines)}"
-                f"{' …' if unknown.sum() > 5 else ''}. S'il s'agit d'anciens codes (communes fusionnées), importez "
-                "la table de passage du COG ; sinon importez d'abord le référentiel des communes."
+                _(
+                    "%(file)s : code(s) commune inconnu(s) : %(codes)s. S'il s'agit d'anciens codes (communes "
+                    "fusionnées), importez la table de passage du COG ; sinon importez d'abord le référentiel des "
+                    "communes."
+                )
+                % {"file": file_name, "codes": ", ".join(lines) + (" …" if unknown.sum() > 5 else "")}
             )
         if result is not None and moved.notna().any():
-            result.notes.append(f"{int(moved.notna().sum())} ancien(s) code(s) ramené(s) au COG en vigueur")
+            result.notes.append(
+                _("%(count)d ancien(s) code(s) ramené(s) au COG en vigueur") % {"count": int(moved.notna().sum())}
+            )
         keep = resolved.notna() & resolved.map(lambda c: isinstance(c, str) and self.scope.keeps(c))
         return resolved.where(keep)
 
@@ -460,7 +491,7 @@ def import_communes_geojson(path: Path, scope: Scope, vintage: str = "") -> Impo
     )
     result.rows = len(to_save)
     if merged:
-        result.notes.append(f"{merged} contour(s) d'anciennes communes fusionné(s)")
+        result.notes.append(_("%(count)d contour(s) d'anciennes communes fusionné(s)") % {"count": merged})
     return result
 
 
@@ -523,7 +554,7 @@ def import_epci_composition(path: Path, scope: Scope) -> ImportResult:
         update_fields=["name", "nature", "member_count", "published_population", "source", "vintage"],
     )
     result.rows = len(codes)
-    result.notes.append(f"{len(epcis)} EPCI")
+    result.notes.append(_("%(count)d EPCI") % {"count": len(epcis)})
     return result
 
 
@@ -553,7 +584,7 @@ def import_comparateur(path: Path, scope: Scope) -> ImportResult:
     def write(frame: pd.DataFrame, col: dict[str, str | None], codes: pd.Series, result: ImportResult) -> None:
         source = "INSEE, comparateur de territoires"
         vintage = f"RP {_year_of(col['active'], '2021')}"
-        population, _ = to_number(frame, col["population"], path.name)  # type: ignore[arg-type]
+        population, _ignored = to_number(frame, col["population"], path.name)  # type: ignore[arg-type]
         unemployed, s1 = to_number(frame, col["unemployed"], path.name)  # type: ignore[arg-type]
         active, s2 = to_number(frame, col["active"], path.name)  # type: ignore[arg-type]
         save_statistics(codes, "population_rp", source=source, vintage=vintage, numerator=population)
@@ -583,7 +614,7 @@ def import_filosofi(path: Path, scope: Scope) -> ImportResult:
     def write(frame: pd.DataFrame, col: dict[str, str | None], codes: pd.Series, result: ImportResult) -> None:
         year = _year_of(col["median"], "2021")
         source, vintage = "INSEE, Filosofi (base communale)", f"Filosofi {year}"
-        persons, _ = to_number(frame, col["persons"], path.name)  # type: ignore[arg-type]
+        persons, _ignored = to_number(frame, col["persons"], path.name)  # type: ignore[arg-type]
         median, s_median = to_number(frame, col["median"], path.name)  # type: ignore[arg-type]
         poverty, s_poverty = to_number(frame, col["poverty"], path.name)  # type: ignore[arg-type]
         save_statistics(
@@ -600,8 +631,8 @@ def import_filosofi(path: Path, scope: Scope) -> ImportResult:
         )
         kept = codes.notna()
         result.notes.append(
-            f"taux de pauvreté publié pour {int((poverty.notna() & kept).sum())} commune(s), "
-            f"secret pour {int((s_poverty & kept).sum())}"
+            _("taux de pauvreté publié pour %(published)d commune(s), secret pour %(secret)d")
+            % {"published": int((poverty.notna() & kept).sum()), "secret": int((s_poverty & kept).sum())}
         )
 
     return _statistics_import(
@@ -630,7 +661,7 @@ def _import_ifn(
     kind: str, path: Path, scope: Scope, code_aliases: list[str], population_aliases: list[str], source: str
 ) -> ImportResult:
     def write(frame: pd.DataFrame, col: dict[str, str | None], codes: pd.Series, result: ImportResult) -> None:
-        population, _ = to_number(frame, col["population"], path.name)  # type: ignore[arg-type]
+        population, _ignored = to_number(frame, col["population"], path.name)  # type: ignore[arg-type]
         for indicator in IFN_SCORES:
             score, secret = to_number(frame, col[indicator], path.name)  # type: ignore[arg-type]
             weight = population.where(score.notna())
@@ -711,7 +742,7 @@ def import_arcep(path: Path, scope: Scope) -> ImportResult:
     """ARCEP « Ma connexion internet »: premises by best available speed class."""
 
     def write(frame: pd.DataFrame, col: dict[str, str | None], codes: pd.Series, result: ImportResult) -> None:
-        total, _ = to_number(frame, col["total"], path.name)  # type: ignore[arg-type]
+        total, _ignored = to_number(frame, col["total"], path.name)  # type: ignore[arg-type]
         thd = sum(to_number(frame, col[k], path.name)[0].fillna(0) for k in ("thd30", "thd100", "thd1g"))  # type: ignore[arg-type]
         dates = frame[col["date"]] if col["date"] else pd.Series("", index=frame.index)
         vintage = (max(d for d in dates if d) if any(dates) else "")[:7] or "date inconnue"
@@ -774,12 +805,12 @@ def _save_places(kind: str, places: Iterable[Place], scope: Scope, file_name: st
         ],
     )
     stale = Place.objects.filter(kind=kind, commune__in=scope.commune_codes()).exclude(external_id__in=list(unique))
-    removed, _ = stale.delete()
+    removed, _ignored = stale.delete()
     result.rows = len(unique)
     if duplicates:
-        result.notes.append(f"{duplicates} doublon(s) ignoré(s)")
+        result.notes.append(_("%(count)d doublon(s) ignoré(s)") % {"count": duplicates})
     if removed:
-        result.notes.append(f"{removed} lieu(x) absent(s) du nouveau fichier retiré(s)")
+        result.notes.append(_("%(count)d lieu(x) absent(s) du nouveau fichier retiré(s)") % {"count": removed})
     return result
 
 
@@ -974,6 +1005,8 @@ def import_folder(data_dir: Path, scope: Scope, files: list[tuple[str, str]] | N
         for kind, name in files or DEMO_FILES:
             path = data_dir / name
             if not path.exists():
-                raise ImportFileError(f"Fichier absent du dossier {data_dir} : {name}.")
+                raise ImportFileError(
+                    _("Fichier absent du dossier %(dir)s : %(file)s.") % {"dir": data_dir, "file": name}
+                )
             results.append(IMPORTERS[kind][1](path, scope))
     return results

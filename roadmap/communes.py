@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from roadmap.models import Commune
 
@@ -30,17 +31,20 @@ def read_communes_geojson(path: Path) -> list[Commune]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CommuneFileError(f"Impossible de lire {path.name} comme un fichier GeoJSON : {error}") from error
+        raise CommuneFileError(
+            _("Impossible de lire %(file)s comme un fichier GeoJSON : %(error)s") % {"file": path.name, "error": error}
+        ) from error
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or not features:
-        raise CommuneFileError(f"{path.name} ne contient aucune entité GeoJSON (« features »).")
+        raise CommuneFileError(_("%(file)s ne contient aucune entité GeoJSON (« features »).") % {"file": path.name})
     communes = []
     for index, feature in enumerate(features, start=1):
         props = feature.get("properties") or {}
         code, name = str(props.get("code", "")).strip(), str(props.get("nom", "")).strip()
         if len(code) != 5 or not name:
             raise CommuneFileError(
-                f"{path.name}, entité n°{index} : il manque le code INSEE (« code ») ou le nom (« nom »)."
+                _("%(file)s, entité n°%(index)d : il manque le code INSEE (« code ») ou le nom (« nom »).")
+                % {"file": path.name, "index": index}
             )
         population = _int_or_none(props.get("pmun_2024"))
         communes.append(
