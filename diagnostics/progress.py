@@ -23,8 +23,9 @@ def contribute(steps: list[Step], roadmap: Roadmap) -> None:
         organization_id=roadmap.organization_id, territory_id=territory_id
     ).exclude(synthesis="")
     if has_statistics:
-        step.missing = [m for m in step.missing if str(m) != str(IMPORT_REMINDER)]
         step.done.append(_("Diagnostic chiffré disponible (INSEE, IFN, lieux d'accompagnement)"))
+    else:
+        step.missing.append(IMPORT_REMINDER)
     if written.exists():
         step.done.append(_("Synthèse du diagnostic rédigée"))
     else:

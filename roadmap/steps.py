@@ -155,15 +155,12 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
     s1.links.append(Link(_("Les membres"), reverse("tenancy:members")))
     s1.missing.append(_("Le module « groupe projet » (mandat, calendrier, gouvernance) arrive bientôt."))
 
-    s2.missing.append(_("Organisez un tour de table : qu'est-ce que l'inclusion numérique pour chacun ?"))
+    # Step 2's tour de table and step 3's diagnostic import are reported by workshops/ and diagnostics/.
 
     if counts["enjeux"]:
         s3.done.append(n("%(count)d enjeu formulé", "%(count)d enjeux formulés", counts["enjeux"]))
     else:
         s3.missing.append(_("Formulez les enjeux du territoire sous forme de questions « Comment … ? »."))
-    s3.missing.append(
-        _("Importez les données du diagnostic (INSEE, indice de fragilité numérique, lieux de médiation).")
-    )
     s3.links.append(Link(_("Les enjeux"), url("roadmap:enjeu_list")))
 
     if counts["chantiers"]:

@@ -33,7 +33,8 @@ def contribute(steps: list[Step], roadmap: Roadmap) -> None:
             )
             % {"count": counts["answers"]}
         )
-        step2.missing = [m for m in step2.missing if "tour de table" not in str(m)]
+    else:
+        step2.missing.append(_("Organisez un tour de table : qu'est-ce que l'inclusion numérique pour chacun ?"))
     step2.links.append(Link(_("Lancer un tour de table"), url))
 
     if counts["results"]:
