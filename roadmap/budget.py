@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import numberformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -191,16 +192,11 @@ def euros(value: Decimal | str | int | None, cents: bool = False) -> str:
     value = Decimal(value)
     quantum = CENT if cents or value != value.to_integral_value() else Decimal("1")
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    integer, _dot, decimals = f"{abs(rounded):f}".partition(".")
-    groups: list[str] = []
-    while integer:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    text = "\u202f".join(groups) or "0"
-    if decimals:
-        text += "," + decimals
-    return f"{sign}{text}\u00a0€"
+    if rounded == 0:
+        rounded = abs(rounded)  # never « -0,00 € »
+    # Explicit separators rather than the active locale: documents are also built in Celery workers.
+    text = numberformat.format(rounded, ",", grouping=3, thousand_sep="\u202f", force_grouping=True)
+    return f"{text}\u00a0€"
 
 
 def percent_text(value: Decimal | str | None) -> str:
