@@ -24,10 +24,6 @@ from roadmap.models import (
 from tenancy.models import Organization
 
 
-class StaleEditError(Exception):
-    pass
-
-
 class SpineForm(forms.ModelForm):
     """Base form for spine elements: choices limited to the roadmap, and no silent overwrite.
 
