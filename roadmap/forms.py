@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,20 @@ from roadmap.models import (
     Territory,
 )
 from tenancy.models import Organization
+
+
+def refuse_stale_edit(model: type[Model], pk: int | None, seen: str | None, message: Any) -> None:
+    """Optimistic locking: refuse with `message` (which shows %(time)s) when the row was saved after `seen`.
+
+    `seen` is the `updated_at` (ISO) the editor started from, carried in the form's hidden `seen_version`.
+    """
+    if not (pk and seen):
+        return
+    current = model._default_manager.filter(pk=pk).values_list("updated_at", flat=True).first()
+    if current is not None and current.isoformat() != seen:
+        raise forms.ValidationError(
+            message, params={"time": timezone.localtime(current).strftime("%H:%M:%S")}, code="stale"
+        )
 
 
 class SpineForm(forms.ModelForm):
@@ -48,19 +63,15 @@ class SpineForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        seen = cleaned.get("seen_version")
-        if self.instance.pk and seen:
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-            current_version = current.first()
-            if current_version is not None and current_version.isoformat() != seen:
-                raise forms.ValidationError(
-                    _(
-                        "Quelqu'un a modifié cet élément pendant que vous l'éditiez (enregistré à %(time)s). "
-                        "Votre saisie n'a pas été enregistrée : rechargez pour voir la version actuelle."
-                    ),
-                    params={"time": timezone.localtime(current_version).strftime("%H:%M:%S")},
-                    code="stale",
-                )
+        refuse_stale_edit(
+            type(self.instance),
+            self.instance.pk,
+            cleaned.get("seen_version"),
+            _(
+                "Quelqu'un a modifié cet élément pendant que vous l'éditiez (enregistré à %(time)s). "
+                "Votre saisie n'a pas été enregistrée : rechargez pour voir la version actuelle."
+            ),
+        )
         return cleaned
 
     def save(self, commit: bool = True) -> Any:
@@ -322,18 +333,16 @@ class BudgetForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        seen = cleaned.get("seen_version")
-        current = Action.objects.filter(pk=self.action.pk).values_list("updated_at", flat=True).first()
-        if seen and current is not None and current.isoformat() != seen:
-            raise forms.ValidationError(
-                _(
-                    "Quelqu'un a modifié cette fiche pendant que vous saisissiez le budget (enregistré à %(time)s). "
-                    "Votre saisie est conservée ci-dessous mais n'a pas été enregistrée : rechargez la page dans un "
-                    "autre onglet pour voir la version actuelle, puis reportez vos montants."
-                ),
-                params={"time": timezone.localtime(current).strftime("%H:%M:%S")},
-                code="stale",
-            )
+        refuse_stale_edit(
+            Action,
+            self.action.pk,
+            cleaned.get("seen_version"),
+            _(
+                "Quelqu'un a modifié cette fiche pendant que vous saisissiez le budget (enregistré à %(time)s). "
+                "Votre saisie est conservée ci-dessous mais n'a pas été enregistrée : rechargez la page dans un "
+                "autre onglet pour voir la version actuelle, puis reportez vos montants."
+            ),
+        )
         return cleaned
 
     def amounts(self, prefix: str) -> dict[tuple[str, int], Decimal]:
