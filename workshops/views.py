@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from roadmap.exports import html_to_pdf
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
 from workshops import actions
 from workshops.actions import Refused
@@ -227,8 +228,6 @@ def workshop_csv(request: TenantRequest, workshop_pk: int) -> HttpResponse:
 @member_required
 @require_safe
 def workshop_pdf(request: TenantRequest, workshop_pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     workshop = _workshop(request, workshop_pk)
     columns = [(group, group.top(), group.items_with_points()) for group in workshop.groups.all()]
     origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
@@ -238,8 +237,7 @@ def workshop_pdf(request: TenantRequest, workshop_pk: int) -> HttpResponse:
         {"workshop": workshop, "columns": columns, "origins": origins, "answers": answers},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html).content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="atelier-{slugify(workshop.title)}.pdf"'
     return response
 
