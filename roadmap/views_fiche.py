@@ -169,7 +169,9 @@ def engagement_delete(request: TenantRequest, engagement_pk: int) -> HttpRespons
 @read_or_edit_required
 @require_http_methods(["GET", "POST"])
 def defi_board(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
-    """The défis as columns of chantiers; a chantier moves by drag-and-drop or with its « Placer dans » menu."""
+    """The défis as columns of chantiers; a chantier moves by drag-and-drop or with its « Placer dans » menu.
+
+    An htmx move gets the board back, and out of band the gaps list, which a move can open or close."""
     roadmap = _roadmap(request, roadmap_pk)
     if request.method == "POST":
         chantier = get_object_or_404(request.tenant.chantiers.filter(roadmap=roadmap), pk=request.POST.get("chantier"))
@@ -189,7 +191,7 @@ def defi_board(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     columns.append((None, [c for c in chantiers if c.defi_id is None]))
     context = {"roadmap": roadmap, "columns": columns, "defis": defis, "gaps": roadmap_gaps(roadmap)}
     if request.htmx:
-        return render(request, "roadmap/defi_board.html#board", context)
+        return render(request, "roadmap/defi_board.html#board_update", context)
     return render(request, "roadmap/defi_board.html", context)
 
 

@@ -39,6 +39,16 @@ def test_a_chantier_changes_defi_with_the_keyboard_then_with_the_mouse(
     chantier.refresh_from_db()
     assert chantier.defi == d2
 
+    # The gaps list at the top follows the moves without a reload (the marker would be lost with the page).
+    page.evaluate("window.boardNotReloaded = true")
+    gaps = page.locator("#defi-gaps")
+    expect(gaps).not_to_contain_text("rattaché à aucun défi")
+    card.get_by_label("Placer dans").select_option(label="Hors défi")
+    card.get_by_role("button", name="Placer").click()
+    expect(page.locator(f"#defi-none #chantier-{chantier.pk}")).to_be_visible()
+    expect(gaps).to_contain_text("Chantier C–.1 « Permanences itinérantes » : rattaché à aucun défi.")
+    screenshot(page, "roadmap-defi-board-gap")
+
     source = page.locator(f"#chantier-{chantier.pk} .chantier-title")
     target = page.locator(f"#defi-{d1.pk} ol.chantier-drop")
     source.hover()
@@ -51,6 +61,8 @@ def test_a_chantier_changes_defi_with_the_keyboard_then_with_the_mouse(
     expect(page.locator(f"#defi-{d1.pk} #chantier-{chantier.pk}")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert Chantier.objects.get(pk=chantier.pk).defi_id == d1.pk
+    expect(gaps).not_to_contain_text("rattaché à aucun défi")
+    assert page.evaluate("window.boardNotReloaded") is True
     screenshot(page, "roadmap-defi-board")
 
 

@@ -75,6 +75,48 @@ def test_gaps_are_flagged(tenant_a: Tenant, client_a: Client) -> None:
     assert answered.ref in fiche
 
 
+def _gaps_swapped_out_of_band(html: str) -> str:
+    """The gaps wrapper an htmx move sends next to the board, which htmx swaps in place of the page's one."""
+    opener = '<div id="defi-gaps" hx-swap-oob="true">'
+    assert html.count(opener) == 1 and html.index('id="defi-board"') < html.index(opener)
+    return html[html.index(opener) :]
+
+
+def _complete_chantier(roadmap: object, defi: Defi | None, title: str) -> Chantier:
+    """A chantier whose only possible gap is its défi: its action has a pilot and a budget."""
+    chantier: Chantier = ChantierFactory(roadmap=roadmap, defi=defi, title=title)
+    action: Action = ActionFactory(roadmap=roadmap, chantier=chantier, referents="Camille")
+    ActionExpenseFactory(action=action)
+    return chantier
+
+
+def test_a_move_out_of_every_defi_shows_the_new_gap_without_reload(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    defi: Defi = DefiFactory(roadmap=roadmap)
+    chantier = _complete_chantier(roadmap, defi, "Permanences itinérantes")
+    url = reverse("roadmap:defi_board", args=[roadmap.pk])
+    page = client_a.get(url).content.decode()
+    assert '<div id="defi-gaps">' in page and "manque" not in page
+    response = client_a.post(url, {"chantier": chantier.pk, "defi": "", "position": ""}, headers={"HX-Request": "true"})
+    gaps = _gaps_swapped_out_of_band(response.content.decode())
+    assert "1 manque dans la chaîne" in gaps
+    assert "Chantier C–.1 « Permanences itinérantes » : rattaché à aucun défi." in gaps
+
+
+def test_a_move_into_a_defi_clears_the_gap_without_reload(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    defi: Defi = DefiFactory(roadmap=roadmap)
+    _complete_chantier(roadmap, defi, "Annuaire des aidants")
+    stray = _complete_chantier(roadmap, None, "Permanences itinérantes")
+    url = reverse("roadmap:defi_board", args=[roadmap.pk])
+    assert "rattaché à aucun défi" in client_a.get(url).content.decode()
+    response = client_a.post(url, {"chantier": stray.pk, "defi": defi.pk}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    # The wrapper comes back empty, so htmx replaces the stale list with nothing.
+    assert _gaps_swapped_out_of_band(html).startswith('<div id="defi-gaps" hx-swap-oob="true"></div>')
+    assert "rattaché à aucun défi" not in html and "manque" not in html
+
+
 def _populate(roadmap: object, n: int) -> None:
     defi = DefiFactory(roadmap=roadmap)
     for _ in range(n):
@@ -96,6 +138,13 @@ def test_pages_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):  # type: ignore[operator]
         page = client_a.get(url)
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["roadmap:defi_board", "roadmap:budget", "roadmap:timeline"])
+def test_step6_pages_load_their_stylesheet_in_the_head(tenant_a: Tenant, client_a: Client, url_name: str) -> None:
+    page = client_a.get(reverse(url_name, args=[tenant_a.roadmap.pk])).content.decode()
+    head, body = page.split("</head>")
+    assert "css/roadmap.css" in head and "css/roadmap.css" not in body
 
 
 def test_the_timeline_shows_each_actions_quarters(tenant_a: Tenant, client_a: Client) -> None:
