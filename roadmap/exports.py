@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 import io
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from roadmap import paged
 from roadmap.models import Action, ActionExpense, ActionFunding, Roadmap
 
 Progress = Callable[[int], None]
@@ -27,45 +26,108 @@ def _no_progress(_percent: int) -> None:
 class Rendered:
     content: bytes
     pages: int | None = None
-    render_seconds: float = 0.0  # WeasyPrint's own time (layout + writing)
+    render_seconds: float = 0.0  # the render's own time (layout and writing, joining the parts if any)
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector around a render.
-
-    WeasyPrint builds millions of small objects for a 300-page document; the collector then keeps re-scanning the
-    whole young-to-old heap and costs about a fifth of the render. Reference counting still frees almost everything;
-    the few cycles left are collected once, at the end.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
+# A roadmap with this many fiches actions or more is rendered in parts, in parallel (roadmap.paged); below, one
+# WeasyPrint run is as fast as starting the processes.
+PARTS_FROM_FICHES = 16
+# Fiches per part: small enough to share the work evenly between the processes, big enough that each part's own
+# costs (its style sheet, its fonts in the PDF) stay small.
+FICHES_PER_PART = (8, 20)
 
 
 def html_to_pdf(html: str) -> Rendered:
-    from weasyprint import HTML
-
-    started = time.perf_counter()
-    with _without_cyclic_gc():
-        document = HTML(string=html, base_url=None).render()
-        content = document.write_pdf()
-        pages = len(document.pages)
-        del document
-    return Rendered(content, pages, time.perf_counter() - started)
+    part = paged.render_part(html)
+    return Rendered(part.content, part.pages, part.seconds)
 
 
 def roadmap_html(document: dict[str, Any]) -> str:
-    return render_to_string("roadmap/pdf/roadmap.html", {"doc": document})
+    """The whole roadmap as one HTML document (WeasyPrint numbers the table of contents itself)."""
+    return render_to_string("roadmap/pdf/roadmap.html", {"doc": document, "toc": toc_entries(document)})
 
 
 def fiches_html(document: dict[str, Any]) -> str:
     return render_to_string("roadmap/pdf/fiches.html", {"doc": document})
+
+
+def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table of contents (and the PDF's outline): sections, their défis, the fiches of the annex."""
+    entries: list[tuple[str, str, int]] = [
+        ("territoire", _("Le territoire et son diagnostic"), 1),
+        ("enjeux", _("Les enjeux"), 1),
+        ("defis", _("Les défis et leurs chantiers"), 1),
+    ]
+    entries += [
+        (f"defi-{i}", f"{d['ref']} · {Truncator(d['title']).chars(90)}", 2) for i, d in enumerate(document["defis"], 1)
+    ]
+    entries += [
+        ("ressources", _("Les ressources mobilisées"), 1),
+        ("gouvernance", _("La gouvernance"), 1),
+        ("engagements", _("Les engagements des acteurs"), 1),
+        ("budget", _("Budget et plan de financement"), 1),
+        ("calendrier", _("Calendrier"), 1),
+        ("evaluation", _("Modalités d'évaluation"), 1),
+        ("annexe", _("Annexe : les fiches actions"), 1),
+    ]
+    entries += [(f"fiche-{f['pk']}", f"{f['ref']} · {Truncator(f['title']).chars(90)}", 2) for f in document["fiches"]]
+    return [{"anchor": anchor, "title": title, "level": level, "page": None} for anchor, title, level in entries]
+
+
+def _outline(entries: list[dict[str, Any]]) -> list[paged.OutlineEntry]:
+    return [paged.OutlineEntry(e["anchor"], e["title"], e["level"]) for e in entries]
+
+
+def _fiche_parts(fiches: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+    low, high = FICHES_PER_PART
+    size = min(high, max(low, -(-len(fiches) // (4 * workers))))
+    return [fiches[i : i + size] for i in range(0, len(fiches), size)]
+
+
+def _in_parts(document: dict[str, Any]) -> bool:
+    return len(document["fiches"]) >= PARTS_FROM_FICHES and paged.processes() > 1
+
+
+def _joined(
+    document: dict[str, Any],
+    parts: Iterable[str],
+    front: Callable[[Mapping[str, int]], str] | None,
+    outline: list[paged.OutlineEntry],
+    numbered_from: int,
+    progress: Progress,
+) -> Rendered:
+    joined = paged.render_joined(
+        parts,
+        front=front,
+        outline=outline,
+        page_numbers=lambda n: render_to_string("roadmap/pdf/page_numbers.html", {"pages": range(n)}),
+        numbered_from=numbered_from,
+        title=document["roadmap"]["title"],
+        author=document["roadmap"]["organization"],
+        progress=lambda done: progress(40 + int(45 * done)),
+    )
+    return Rendered(joined.content, joined.pages, joined.seconds)
+
+
+def roadmap_document_pdf(document: dict[str, Any], progress: Progress = _no_progress) -> Rendered:
+    """The roadmap PDF of a roadmap document (the live roadmap's, or the frozen snapshot of an adopted version)."""
+    if not _in_parts(document):
+        return html_to_pdf(roadmap_html(document))
+    template = "roadmap/pdf/part.html"
+
+    def parts() -> Iterator[str]:
+        yield render_to_string(template, {"doc": document, "part": "body"})
+        for i, chunk in enumerate(_fiche_parts(document["fiches"], paged.processes())):
+            yield render_to_string(template, {"doc": document, "part": "annex", "fiches": chunk, "continued": i > 0})
+
+    toc = toc_entries(document)
+
+    def front(pages: Mapping[str, int]) -> str:
+        # Before the parts are laid out, a placeholder as wide as a real number stands for every page.
+        numbered = [{**entry, "page": pages.get(entry["anchor"], paged.PLACEHOLDER_PAGE)} for entry in toc]
+        return render_to_string(template, {"doc": document, "part": "front", "toc": numbered})
+
+    return _joined(document, parts(), front, _outline(toc), numbered_from=1, progress=progress)
 
 
 def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
@@ -73,20 +135,24 @@ def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered
 
     document = roadmap_document(roadmap)
     progress(30)
-    html = roadmap_html(document)
-    progress(40)
-    return html_to_pdf(html)
+    return roadmap_document_pdf(document, progress)
 
 
 def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progress = _no_progress) -> Rendered:
     from roadmap.document import fiche_document, roadmap_document
 
-    if action is not None:
-        document = fiche_document(action)
-    else:
-        document = roadmap_document(roadmap)
+    document = fiche_document(action) if action is not None else roadmap_document(roadmap)
     progress(30)
-    return html_to_pdf(fiches_html(document))
+    if not _in_parts(document):
+        return html_to_pdf(fiches_html(document))
+    chunks = _fiche_parts(document["fiches"], paged.processes())
+    parts = (
+        render_to_string("roadmap/pdf/fiches.html", {"doc": document, "fiches": chunk, "in_parts": 1, "continued": i})
+        for i, chunk in enumerate(chunks)
+    )
+    fiche_entries = [e for e in toc_entries(document) if e["anchor"].startswith("fiche-")]
+    outline = [paged.OutlineEntry(e["anchor"], e["title"], 1) for e in fiche_entries]
+    return _joined(document, parts, None, outline, numbered_from=0, progress=progress)
 
 
 # --- XLSX -------------------------------------------------------------------------------------------

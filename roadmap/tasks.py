@@ -97,7 +97,7 @@ def render_version_pdf(version_id: int) -> None:
     if version is None or version.pdf:
         return
     with override("fr"):
-        rendered = exports.html_to_pdf(exports.roadmap_html(version.snapshot))
+        rendered = exports.roadmap_document_pdf(version.snapshot)
     with transaction.atomic():
         version = RoadmapVersion.objects.select_for_update().get(pk=version_id)
         if not version.pdf:
