@@ -172,6 +172,7 @@ def main() -> None:
             run_job(roadmap, "fiche_pdf", action)  # warm-up: the worker's first render loads fonts
             fiche_times = [run_job(roadmap, "fiche_pdf", action)[0] for _ in range(3)]
             roadmap_s, job = run_job(roadmap, "roadmap_pdf")
+            fiches_s, fiches_job = run_job(roadmap, "fiches_pdf")
 
         with override("fr"):
             html = exports.roadmap_html(roadmap_document(roadmap))
@@ -181,6 +182,8 @@ def main() -> None:
         harness.emit("roadmap_pdf_pages", job.pages or 0, "pages")
         harness.emit("weasyprint_alone_pages", weasy.pages or 0, "pages")
         harness.emit("fiche_pdf_s", harness.percentile(fiche_times, 50), "s")
+        harness.emit("all_fiches_pdf_s", fiches_s, "s")
+        harness.emit("all_fiches_pdf_pages", fiches_job.pages or 0, "pages")
         # The render inside the job (parts laid out in parallel, front matter, joining), and one plain WeasyPrint
         # run on the same document here.
         harness.emit("render_in_job_s", job.render_seconds, "s")

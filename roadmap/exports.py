@@ -79,9 +79,16 @@ def _outline(entries: list[dict[str, Any]]) -> list[paged.OutlineEntry]:
 
 
 def _fiche_parts(fiches: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+    """The fiches in parts; the last ones smaller, so that the processes finish together, none waiting on another."""
     low, high = FICHES_PER_PART
     size = min(high, max(low, -(-len(fiches) // (4 * workers))))
-    return [fiches[i : i + size] for i in range(0, len(fiches), size)]
+    small = max(1, size // 4)
+    parts, start = [], 0
+    while start < len(fiches):
+        step = size if len(fiches) - start > size * workers else small
+        parts.append(fiches[start : start + step])
+        start += step
+    return parts
 
 
 def _in_parts(document: dict[str, Any]) -> bool:
@@ -100,7 +107,7 @@ def _joined(
         parts,
         front=front,
         outline=outline,
-        page_numbers=lambda n: render_to_string("roadmap/pdf/page_numbers.html", {"pages": range(n)}),
+        page_numbers=lambda labels: render_to_string("roadmap/pdf/page_numbers.html", {"labels": labels}),
         numbered_from=numbered_from,
         title=document["roadmap"]["title"],
         author=document["roadmap"]["organization"],

@@ -137,7 +137,7 @@ def render_joined(
     *,
     front: Callable[[Mapping[str, int]], str] | None,
     outline: Sequence[OutlineEntry],
-    page_numbers: Callable[[int], str],
+    page_numbers: Callable[[Sequence[str]], str],
     numbered_from: int,
     title: str,
     author: str,
@@ -147,8 +147,9 @@ def render_joined(
     """Render `parts` in parallel, then `front(page_of_anchor)` before them, and join the whole.
 
     `parts` may be a generator: each part is sent as soon as it is produced, the first (largest) one first.
-    `page_numbers(n)` is the HTML of n blank pages carrying the footers; pages from index `numbered_from` on get
-    theirs. `outline` entries point at anchors of the parts; the front's internal links to them become PDF links.
+    `page_numbers(labels)` is the HTML of blank pages carrying the footers `labels` (« 12 / 348 »), one per page;
+    pages from index `numbered_from` on get theirs. `outline` entries point at anchors of the parts; the front's
+    internal links to them become PDF links.
     """
     started = time.perf_counter()
     pool = _pool(workers or processes())
@@ -166,8 +167,12 @@ def render_joined(
                 progress(len(results) / len(pending))
         laid_out = time.perf_counter()
         total = front_pages + sum(part.pages for part in results)
-        # The footers are laid out in the pool while this process lays out the front matter with its real numbers.
-        numbers_job = pool.apply_async(render_part, (page_numbers(total),))
+        # The footers are laid out in the pool, in as many pieces as processes, while this process lays out the
+        # front matter with its real numbers.
+        footer_jobs = [
+            pool.apply_async(render_part, (page_numbers(labels),))
+            for labels in _footer_labels(numbered_from, total, workers or processes())
+        ]
 
         front_document: Document | None = None
         for _pass in range(FRONT_PASSES):
@@ -181,7 +186,7 @@ def render_joined(
                 break
             # The real numbers changed the front's length (a rare line wrap): lay out again with the new length.
             front_pages = len(front_document.pages)
-        numbers: RenderedPart = numbers_job.get()
+        footers: list[RenderedPart] = [job.get() for job in footer_jobs]
     except BaseException:
         pool.terminate()  # a failure, or Celery's time limit: no process goes on laying out for nothing
         raise
@@ -192,10 +197,10 @@ def render_joined(
         threading.Thread(target=pool.join, name="pdf-pool-join").start()
 
     front_done = time.perf_counter()
-    total = front_pages + sum(part.pages for part in results)
-    if numbers.pages != total:
-        numbers = render_part(page_numbers(total))
-    content = _join(front_document, results, numbers, anchors, outline, numbered_from, title=title, author=author)
+    if front_pages + sum(part.pages for part in results) != total:  # the front grew or shrank: footers again
+        total = front_pages + sum(part.pages for part in results)
+        footers = [render_part(page_numbers(labels)) for labels in _footer_labels(numbered_from, total, 1)]
+    content = _join(front_document, results, footers, anchors, outline, numbered_from, title=title, author=author)
     finished = time.perf_counter()
     logger.info(
         "PDF in %d parts, %d pages: parts laid out in %.2f s (%.2f s of work), front %.2f s, join %.2f s",
@@ -207,6 +212,12 @@ def render_joined(
         finished - front_done,
     )
     return Joined(content, total, finished - started, [part.seconds for part in results])
+
+
+def _footer_labels(first: int, total: int, pieces: int) -> list[list[str]]:
+    labels = [f"{number} / {total}" for number in range(first + 1, total + 1)]
+    size = -(-len(labels) // max(1, pieces))
+    return [labels[i : i + size] for i in range(0, len(labels), size)]
 
 
 def _absolute_anchors(parts: Sequence[RenderedPart], first_page: int) -> dict[str, Anchor]:
@@ -252,7 +263,7 @@ def _front_links(document: Document) -> tuple[bytes, list[tuple[int, tuple[float
 def _join(
     front: Document | None,
     parts: Sequence[RenderedPart],
-    page_numbers: RenderedPart,
+    footers: Sequence[RenderedPart],
     anchors: Mapping[str, Anchor],
     outline: Sequence[OutlineEntry],
     numbered_from: int,
@@ -274,12 +285,12 @@ def _join(
     total = len(writer.pages)
 
     # The footers: a document of `total` blank pages with the same page rules, each stamped on its page.
-    numbers = PdfReader(io.BytesIO(page_numbers.content))
-    if len(numbers.pages) != total:
-        raise RuntimeError(f"page numbers: {len(numbers.pages)} pages for a document of {total}")
-    for index in range(numbered_from, total):
+    stamps = [page for footer in footers for page in PdfReader(io.BytesIO(footer.content)).pages]
+    if len(stamps) != total - numbered_from:
+        raise RuntimeError(f"{len(stamps)} footers for {total - numbered_from} pages")
+    for index, stamp in enumerate(stamps, start=numbered_from):
         page = writer.pages[index]
-        page.merge_page(numbers.pages[index])
+        page.merge_page(stamp)
         page.compress_content_streams()  # merging leaves the page's content inflated
 
     def destination(anchor: Anchor) -> Fit:

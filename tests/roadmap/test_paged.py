@@ -200,7 +200,7 @@ def test_a_failure_while_joining_stops_the_render_and_is_raised() -> None:
             ["<p id='a'>A</p>"],
             front=broken_front,
             outline=[],
-            page_numbers=lambda n: "<p>1</p>",
+            page_numbers=lambda labels: "<p>1</p>",
             numbered_from=0,
             title="T",
             author="A",
@@ -214,9 +214,7 @@ def _render_in_a_daemon(results: Any) -> None:
         ["<p id='a'>Première partie</p>", "<p id='b'>Seconde partie</p>"],
         front=None,
         outline=[paged.OutlineEntry("a", "A", 1), paged.OutlineEntry("b", "B", 1)],
-        page_numbers=lambda n: (
-            "<style>@page { @bottom-right { content: counter(page) } } p { break-before: page }</style>" + "<p></p>" * n
-        ),
+        page_numbers=lambda labels: "<style>p + p { break-before: page }</style>" + "<p></p>" * len(labels),
         numbered_from=0,
         title="T",
         author="A",
@@ -237,3 +235,13 @@ def test_a_celery_worker_process_can_render_in_parts() -> None:
     finally:
         worker.join(timeout=10)
     assert worker.exitcode == 0
+
+
+def test_the_fiches_are_shared_in_parts_that_end_small() -> None:
+    fiches = [{"pk": i} for i in range(150)]
+    parts = exports._fiche_parts(fiches, workers=2)
+    assert [fiche for part in parts for fiche in part] == fiches  # every fiche once, in order
+    sizes = [len(part) for part in parts]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 19 and sizes[-1] <= 5
+    assert sum(sizes[-4:]) < sizes[0] * 2  # the last round of parts is short
+    assert exports._fiche_parts(fiches[:3], workers=2) == [fiches[:2], fiches[2:3]]
