@@ -117,6 +117,22 @@ def processes() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def _context() -> Any:
+    import billiard
+
+    context = billiard.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "weasyprint", "roadmap.paged"])
+    return context
+
+
+def start_fork_server() -> None:
+    """Start this process's fork server now (it imports WeasyPrint, about a second) rather than at the first big PDF."""
+    from billiard import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 def _pool(workers: int) -> Any:
     """A pool of `workers` processes, forked from a fork server that has WeasyPrint imported already.
 
@@ -125,11 +141,7 @@ def _pool(workers: int) -> Any:
     the caller (a Celery worker, a test run) may hold threads, sockets and database connections that a forked child
     must not inherit. The caller's main module is preloaded too, else each child would import it again.
     """
-    import billiard
-
-    context = billiard.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "weasyprint", "roadmap.paged"])
-    return context.Pool(processes=workers)
+    return _context().Pool(processes=workers)
 
 
 def render_joined(

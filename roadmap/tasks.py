@@ -7,16 +7,23 @@ import logging
 import time
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from roadmap import exports
+from roadmap import exports, paged
 from roadmap.models import ExportJob, RoadmapVersion
 
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def start_pdf_fork_server(**_kwargs: object) -> None:
+    """Each worker process readies the fork server of its PDF parts' processes as it starts, not at the first export."""
+    paged.start_fork_server()
 
 
 def _claim(job_id: int) -> ExportJob | None:

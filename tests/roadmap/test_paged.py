@@ -245,3 +245,17 @@ def test_the_fiches_are_shared_in_parts_that_end_small() -> None:
     assert sizes == sorted(sizes, reverse=True) and sizes[0] == 19 and sizes[-1] <= 5
     assert sum(sizes[-4:]) < sizes[0] * 2  # the last round of parts is short
     assert exports._fiche_parts(fiches[:3], workers=2) == [fiches[:2], fiches[2:3]]
+
+
+def test_a_worker_process_readies_the_fork_server_as_it_starts() -> None:
+    import os
+
+    from billiard import forkserver
+    from celery.signals import worker_process_init
+
+    from roadmap import tasks
+
+    worker_process_init.send(sender=None)  # what Celery sends in each new worker process
+    assert tasks.start_pdf_fork_server in [receiver() for _key, receiver in worker_process_init.receivers]
+    address = forkserver._forkserver._forkserver_address
+    assert address is not None and os.path.exists(address)  # its socket, listening for fork requests
