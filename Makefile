@@ -12,7 +12,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint typecheck pytest bench services stop-services system-deps demo migrate
+.PHONY: help run test lint typecheck pytest bench services stop-services system-deps demo migrate messages
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert http://$(HOST):$(PORT) avec un worker Celery"
@@ -49,6 +49,12 @@ run: system-deps demo
 	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The French catalogue: the texts are French already; it carries French's plural rule (needs Debian's gettext).
+messages: $(VENV)/.synced
+	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
+	$(PY) scripts/french_plurals.py
+	$(MANAGE) compilemessages -l fr --ignore=.venv --ignore=.tools --ignore=var
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

@@ -82,11 +82,13 @@ def test_the_projector_shows_items_hides_points_until_revealed(tenant_a: Tenant)
     actions.set_stage(group, Stage.VOTE)
     actions.set_paper_points(group, {group.items.get(number=3).pk: 7})
     live = text(client.get(g_url("workshopgroup_projector", group), headers={"HX-Request": "true"}))
-    assert 'class="pts"' not in live and "0 sur 0 participants ont voté" in live
-    ParticipantFactory(organization=tenant_a.organization, group=group)
+    # French puts zero in the singular (the catalogue in locale/fr carries the French plural rule).
+    assert 'class="pts"' not in live and "0 sur 0 participant a voté" in live
+    ParticipantFactory.create_batch(2, organization=tenant_a.organization, group=group)
     actions.toggle_reveal(group)
     live = text(client.get(g_url("workshopgroup_projector", group), headers={"HX-Request": "true"}))
     assert '<span class="pts">7</span>' in live and "<html" not in live
+    assert "0 sur 2 participants ont voté" in live
 
 
 def test_the_version_changes_with_a_vote(tenant_a: Tenant) -> None:
