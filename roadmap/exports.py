@@ -47,8 +47,15 @@ def roadmap_html(document: dict[str, Any]) -> str:
     return render_to_string("roadmap/pdf/roadmap.html", {"doc": document, "toc": toc_entries(document)})
 
 
+def fiches_title(document: dict[str, Any]) -> str:
+    fiches = document["fiches"]
+    if len(fiches) == 1:
+        return f"{fiches[0]['ref']} · {fiches[0]['title']}"
+    return f"{_('Fiches actions')} · {document['roadmap']['title']}"
+
+
 def fiches_html(document: dict[str, Any]) -> str:
-    return render_to_string("roadmap/pdf/fiches.html", {"doc": document})
+    return render_to_string("roadmap/pdf/fiches.html", {"doc": document, "title": fiches_title(document)})
 
 
 def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,7 +105,10 @@ def _in_parts(document: dict[str, Any]) -> bool:
 def _joined(
     document: dict[str, Any],
     parts: Iterable[str],
+    *,
     front: Callable[[Mapping[str, int]], str] | None,
+    whole: Callable[[], str],
+    title: str,
     outline: list[paged.OutlineEntry],
     numbered_from: int,
     progress: Progress,
@@ -106,10 +116,11 @@ def _joined(
     joined = paged.render_joined(
         parts,
         front=front,
+        whole=whole,
         outline=outline,
         page_numbers=lambda labels: render_to_string("roadmap/pdf/page_numbers.html", {"labels": labels}),
         numbered_from=numbered_from,
-        title=document["roadmap"]["title"],
+        title=title,
         author=document["roadmap"]["organization"],
         progress=lambda done: progress(40 + int(45 * done)),
     )
@@ -134,7 +145,16 @@ def roadmap_document_pdf(document: dict[str, Any], progress: Progress = _no_prog
         numbered = [{**entry, "page": pages.get(entry["anchor"], paged.PLACEHOLDER_PAGE)} for entry in toc]
         return render_to_string(template, {"doc": document, "part": "front", "toc": numbered})
 
-    return _joined(document, parts(), front, _outline(toc), numbered_from=1, progress=progress)
+    return _joined(
+        document,
+        parts(),
+        front=front,
+        whole=lambda: roadmap_html(document),
+        title=document["roadmap"]["title"],
+        outline=_outline(toc),
+        numbered_from=1,
+        progress=progress,
+    )
 
 
 def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
@@ -153,13 +173,26 @@ def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progres
     if not _in_parts(document):
         return html_to_pdf(fiches_html(document))
     chunks = _fiche_parts(document["fiches"], paged.processes())
+    title = fiches_title(document)
     parts = (
-        render_to_string("roadmap/pdf/fiches.html", {"doc": document, "fiches": chunk, "in_parts": 1, "continued": i})
+        render_to_string(
+            "roadmap/pdf/fiches.html",
+            {"doc": document, "title": title, "fiches": chunk, "in_parts": True, "continued": i > 0},
+        )
         for i, chunk in enumerate(chunks)
     )
     fiche_entries = [e for e in toc_entries(document) if e["anchor"].startswith("fiche-")]
     outline = [paged.OutlineEntry(e["anchor"], e["title"], 1) for e in fiche_entries]
-    return _joined(document, parts, None, outline, numbered_from=0, progress=progress)
+    return _joined(
+        document,
+        parts,
+        front=None,
+        whole=lambda: fiches_html(document),
+        title=title,
+        outline=outline,
+        numbered_from=0,
+        progress=progress,
+    )
 
 
 # --- XLSX -------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 PT_PER_PX = 0.75
 # A placeholder page number as wide as any real one (DejaVu Sans has tabular digits).
 PLACEHOLDER_PAGE = 888
-FRONT_PASSES = 3
+# Layouts of the front matter with real numbers before giving up on it settling (see render_joined).
+FRONT_PASSES = 5
 
 
 @contextmanager
@@ -153,6 +154,7 @@ def render_joined(
     numbered_from: int,
     title: str,
     author: str,
+    whole: Callable[[], str] | None = None,
     workers: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Joined:
@@ -162,6 +164,10 @@ def render_joined(
     `page_numbers(labels)` is the HTML of blank pages carrying the footers `labels` (« 12 / 348 »), one per page;
     pages from index `numbered_from` on get theirs. `outline` entries point at anchors of the parts; the front's
     internal links to them become PDF links.
+
+    The front's length may depend on its own numbers (one digit less, a line that no longer wraps, a page less, so
+    other numbers change...). It is laid out again until it settles; if it never does, `whole()` — the document in
+    one piece, where WeasyPrint resolves the numbers itself — is rendered instead.
     """
     started = time.perf_counter()
     pool = _pool(workers or processes())
@@ -187,17 +193,18 @@ def render_joined(
         ]
 
         front_document: Document | None = None
+        anchors = _absolute_anchors(results, front_pages)
+        settled = front is None
         for _pass in range(FRONT_PASSES):
-            anchors = _absolute_anchors(results, front_pages)
-            if front is None:
+            if settled or front is None:
                 break
             page_of = {name: anchor.page + 1 for name, anchor in anchors.items()}
             with without_cyclic_gc():
                 front_document = layout(front(page_of))
-            if len(front_document.pages) == front_pages:
-                break
-            # The real numbers changed the front's length (a rare line wrap): lay out again with the new length.
-            front_pages = len(front_document.pages)
+            settled = len(front_document.pages) == front_pages
+            if not settled:  # the real numbers changed the front's length: again, with the new length
+                front_pages = len(front_document.pages)
+                anchors = _absolute_anchors(results, front_pages)
         footers: list[RenderedPart] = [job.get() for job in footer_jobs]
     except BaseException:
         pool.terminate()  # a failure, or Celery's time limit: no process goes on laying out for nothing
@@ -207,6 +214,13 @@ def render_joined(
         # (its processes reaped) off the export's path, by a thread that the interpreter waits for at exit.
         pool.close()
         threading.Thread(target=pool.join, name="pdf-pool-join").start()
+
+    if not settled:
+        if whole is None:
+            raise RuntimeError(f"the front matter did not settle in {FRONT_PASSES} layouts")
+        logger.warning("the front matter did not settle in %d layouts: rendered in one piece", FRONT_PASSES)
+        part = render_part(whole())
+        return Joined(part.content, part.pages, time.perf_counter() - started, [part.seconds])
 
     front_done = time.perf_counter()
     if front_pages + sum(part.pages for part in results) != total:  # the front grew or shrank: footers again

@@ -35,24 +35,6 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def in_parts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Render in parts from two fiches on, one fiche per part, with two processes; records each joined render."""
-    monkeypatch.setattr(exports, "PARTS_FROM_FICHES", 2)
-    monkeypatch.setattr(exports, "FICHES_PER_PART", (1, 1))
-    monkeypatch.setenv("PDF_RENDER_PROCESSES", "2")
-    joined_pages: list[int] = []
-    render_joined = paged.render_joined
-
-    def recording(*args: Any, **kwargs: Any) -> paged.Joined:
-        joined = render_joined(*args, **kwargs)
-        joined_pages.append(joined.pages)
-        return joined
-
-    monkeypatch.setattr(paged, "render_joined", recording)
-    return joined_pages
-
-
 def _larger_roadmap(tenant: Tenant) -> list[tuple[str, str]]:
     """The rich roadmap plus a second défi with three more fiches: five fiches in all. Returns (ref, title) of each."""
     rich_roadmap(tenant.roadmap)
