@@ -140,7 +140,8 @@ DEMO_FICHES: dict[str, tuple[dict[str, str], list[tuple[int, str, str]], list[tu
             "human_fte": "1.5",
             "material_means": "Camping-car aménagé, trois ordinateurs portables, une imprimante, une antenne",
             "vigilance": "Prévoir un remplaçant au chauffeur ; vérifier la couverture réseau de chaque étape.",
-            "justification": "Un tiers des habitants vit à plus de dix kilomètres d'un lieu d'accompagnement.",
+            "justification": "Les lieux d'accompagnement ouvrent en semaine, aux heures de bureau ; les habitants "
+            "âgés et sans voiture des petits bourgs peinent à s'y rendre.",
             "expected_results": "On aura réussi si 600 personnes différentes ont été accompagnées d'ici fin 2027.",
             "indicators": "Nombre d'étapes réalisées\nNombre de personnes accompagnées\n"
             "Part des démarches menées à leur terme",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -309,6 +310,9 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered
         summary.cell(r, 2 + n, f"=SUM(B{r}:{get_column_letter(1 + n)}{r})")
         summary.cell(r, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{r}/${total_col}${cost_row})")
     summary.append([])
+    summary.append([_("Financeur"), *years, _("Total"), _("% du coût")])
+    for cell in summary[summary.max_row]:
+        cell.font, cell.fill = bold, head_fill
     start_funder = summary.max_row + 1
     for _funder, funder_label in ActionFunding.Funder.choices:
         summary.append([str(funder_label)])
@@ -354,6 +358,21 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered
 # --- DOCX -------------------------------------------------------------------------------------------
 
 
+def _set_language(doc: Any, language: str) -> None:
+    """The language of the document's default run properties (python-docx has no setting for it)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_properties.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)
+
+
 def fiche_docx(action: Action, progress: Progress = _no_progress) -> Rendered:
     """The fiche action as a Word document, for those who keep editing it there."""
     from docx import Document
@@ -362,17 +381,29 @@ def fiche_docx(action: Action, progress: Progress = _no_progress) -> Rendered:
     from roadmap.budget import euros, percent_text
     from roadmap.document import FIELD_LABELS as labels
     from roadmap.document import fiche_document
+    from roadmap.templatetags.roadmap_extras import frdate
 
-    fiche = fiche_document(action)["fiches"][0]
+    document = fiche_document(action)
+    fiche = document["fiches"][0]
     doc = Document()
+    # The file's own properties: python-docx's template would say « python-docx », 2013 and English.
+    properties = doc.core_properties
+    properties.title = f"{_('Fiche action')} {fiche['ref']} · {fiche['title']}"
+    properties.author = properties.last_modified_by = document["roadmap"]["organization"]
+    properties.subject = document["roadmap"]["title"]
+    properties.comments = properties.keywords = ""
+    properties.language = "fr-FR"
+    properties.created = properties.modified = timezone.now()
+    properties.revision = 1
     style = doc.styles["Normal"]
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(10)
+    _set_language(doc, "fr-FR")  # so that Word checks the spelling in French
     doc.add_paragraph(f"{_('Fiche action')} {fiche['ref']} — {fiche['chantier_ref']} {fiche['chantier']}")
     doc.add_heading(fiche["title"], level=1)
     doc.add_paragraph(
         _("Créée le %(created)s, mise à jour le %(updated)s")
-        % {"created": fiche["created_at"][:10], "updated": fiche["updated_at"][:10]}
+        % {"created": frdate(fiche["created_at"]), "updated": frdate(fiche["updated_at"])}
     )
 
     def table(rows: list[tuple[str, str]]) -> None:

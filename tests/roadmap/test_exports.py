@@ -104,6 +104,14 @@ def test_one_fiche_as_pdf_and_docx(tenant_a: Tenant, client_a: Client) -> None:
     assert "Camille Martin, cheffe de projet" in joined
     assert "Conseillers numériques" in joined and "Médiathèque intercommunale" in joined
     assert "60 000,50 €" in joined
+    # Dates as in the web page and the PDF; the file says who made it, when, and that it is French (for Word's
+    # spelling), not python-docx's template defaults.
+    assert re.search(r"Créée le \d{1,2} [a-zéû]+ 20\d\d", joined)
+    properties = document.core_properties
+    assert properties.author == tenant_a.organization.name and "python-docx" not in (properties.comments or "")
+    assert properties.language == "fr-FR" and properties.title.endswith("Des ateliers ludiques dans un bus numérique")
+    assert properties.created is not None and properties.created.year >= 2026
+    assert 'w:val="fr-FR"' in document.styles.element.xml
 
 
 def test_the_fiche_pdf_keeps_every_part_of_the_fiche(tenant_a: Tenant, client_a: Client) -> None:
@@ -217,6 +225,9 @@ def test_the_budget_workbook_adds_up_with_real_formulas(tenant_a: Tenant, client
     assert value("Total financé", total_col) == Decimal("48000")
     assert value("Écart (coût − financement)", total_col) == Decimal("12000.50")
     assert value("Département", total_col + 1) == Decimal("12000") / Decimal("60000.50")  # share of the cost
+    # The financing block has its own header, and the spreadsheet recomputes every formula when opened.
+    assert [c.value for c in summary[rows["Financeur"]]][:3] == ["Financeur", 2025, 2026]
+    assert workbook.calculation.fullCalcOnLoad
 
 
 def test_a_failed_export_is_shown_with_a_retry(
