@@ -45,10 +45,12 @@ demo: migrate
 
 run: system-deps demo
 	@echo "Cap Partagé : http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
-	@set -m; \
-	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# Both in the background of one shell, in make's process group: Ctrl-C, or a TERM to the group, reaches the
+	@# shell, whose trap stops the two and waits for them (the worker finishes its task).
+	@$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2 & worker=$$!; \
+	$(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null; exit 0' INT TERM; \
+	wait $$server; status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 # The French catalogue: the texts are French already; it carries French's plural rule (needs Debian's gettext).
 messages: $(VENV)/.synced
