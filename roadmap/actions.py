@@ -208,10 +208,18 @@ def start_implementation(roadmap: Roadmap) -> Roadmap:
     return roadmap
 
 
+# A revision starts from an adopted roadmap; a draft or a presented one is still being prepared.
+REOPENABLE = (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE)
+
+
 @transaction.atomic
 def reopen_draft(roadmap: Roadmap) -> Roadmap:
     """Work on the next version: the adopted versions stay frozen and readable."""
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    if roadmap.status not in REOPENABLE:
+        raise TransitionError(
+            _("Seule une feuille de route adoptée ou en mise en œuvre peut être rouverte pour une révision.")
+        )
     roadmap.status = Roadmap.Status.BROUILLON
     roadmap.presented_to, roadmap.presented_on = "", None
     roadmap.save()

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Model
+from django.db.models import DecimalField, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,36 @@ def refuse_stale_edit(model: type[Model], pk: int | None, seen: str | None, mess
         raise forms.ValidationError(
             message, params={"time": timezone.localtime(current).strftime("%H:%M:%S")}, code="stale"
         )
+
+
+class Textarea(forms.Textarea):
+    """A textarea whose text comes back with the line breaks it was stored with.
+
+    Browsers submit a textarea's line breaks as CRLF; normalising them to "\\n" as the data is read keeps the
+    stored text consistent and lets an unchanged textarea count as unchanged (no empty history lines)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A decimal number typed the French way, « 1,5 » or « 1.5 », « 12 500 » with spaces between thousands.
+
+    A text input with a numeric keypad on phones, not `<input type=number>`: Chromium refuses the localized
+    value « 1,50 » such an input is given and shows it empty, and an unchanged save then erased the number."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(localize=True, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            # Both separators are read as decimal separators whatever the active locale.
+            value = "".join(value.replace("\u202f", "").replace("\u00a0", "").split()).replace(",", ".")
+        return super().to_python(value)
 
 
 class SpineForm(forms.ModelForm):
@@ -89,7 +119,7 @@ class EnjeuForm(SpineForm):
         fields = ["question", "description"]
         widgets = {
             "question": forms.TextInput(attrs={"placeholder": _("Comment … ?")}),
-            "description": forms.Textarea(attrs={"rows": 2}),
+            "description": Textarea(attrs={"rows": 2}),
         }
 
     def clean_question(self) -> str:
@@ -105,21 +135,21 @@ class DefiForm(SpineForm):
     class Meta:
         model = Defi
         fields = ["title", "description", "enjeux"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "enjeux": forms.CheckboxSelectMultiple}
+        widgets = {"description": Textarea(attrs={"rows": 2}), "enjeux": forms.CheckboxSelectMultiple}
 
 
 class ChantierForm(SpineForm):
     class Meta:
         model = Chantier
         fields = ["title", "description", "defi", "enjeux"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "enjeux": forms.CheckboxSelectMultiple}
+        widgets = {"description": Textarea(attrs={"rows": 2}), "enjeux": forms.CheckboxSelectMultiple}
 
 
 class ActionForm(SpineForm):
     class Meta:
         model = Action
         fields = ["title", "description", "chantier"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,8 +171,8 @@ class RoadmapForm(forms.ModelForm):
             "resources",
             "evaluation_arrangements",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("introduction", "resources")} | {
-            "evaluation_arrangements": forms.Textarea(attrs={"rows": 3})
+        widgets = {
+            name: Textarea(attrs={"rows": 3}) for name in ("introduction", "resources", "evaluation_arrangements")
         }
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -207,9 +237,14 @@ class FicheForm(SpineForm):
         model = Action
         fields = ["title", "chantier", *FICHE_FIELDS]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
+            name: Textarea(attrs={"rows": 3})
             for name in FICHE_FIELDS
             if name not in ("completed_by", "lead_structure", "human_fte")
+        }
+        field_classes = {
+            field.name: FrenchDecimalField
+            for field in Action._meta.get_fields()
+            if isinstance(field, DecimalField) and field.name in FICHE_FIELDS
         }
         error_messages = {
             "chantier": {
@@ -224,8 +259,6 @@ class FicheForm(SpineForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["chantier"]).empty_label = None
-        self.fields["human_fte"].localize = True
-        self.fields["human_fte"].widget.is_localized = True
 
 
 class PartnerForm(forms.ModelForm):
@@ -272,7 +305,7 @@ PartnerFormSet = forms.inlineformset_factory(Action, ActionPartner, form=Partner
 StepFormSet = forms.inlineformset_factory(Action, ActionStep, form=StepForm, extra=2, can_delete=True)
 
 
-class AmountField(forms.DecimalField):
+class AmountField(FrenchDecimalField):
     """A euro amount typed the French way (« 12 345,50 »), never negative, to the cent."""
 
     default_error_messages = {
@@ -284,12 +317,12 @@ class AmountField(forms.DecimalField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_digits=12, decimal_places=2, min_value=0, required=False, localize=True, **kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "amount"})
+        super().__init__(max_digits=12, decimal_places=2, min_value=0, required=False, **kwargs)
+        self.widget.attrs["class"] = "amount"
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
+            value = value.replace("€", "")
         try:
             return super().to_python(value)
         except forms.ValidationError as error:

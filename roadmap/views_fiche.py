@@ -11,13 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap import actions as workflows
 from roadmap.budget import roadmap_plan
 from roadmap.document import fiche_document, fiches_data, plan_data
-from roadmap.forms import BudgetForm, FicheForm, PartnerFormSet, StepFormSet
+from roadmap.forms import BudgetForm, FicheForm, PartnerFormSet, StepFormSet, Textarea
 from roadmap.gaps import roadmap_gaps
 from roadmap.models import Action, Defi, Engagement, Enjeu, ExportJob, GovernanceBody, Roadmap
 from roadmap.views import _roadmap
@@ -136,7 +137,7 @@ class EngagementForm(forms.ModelForm):
     class Meta:
         model = Engagement
         fields = ["stakeholder", "level", "conditions"]
-        widgets = {"conditions": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"conditions": Textarea(attrs={"rows": 2})}
 
 
 @editor_required
@@ -231,7 +232,7 @@ class GovernanceBodyForm(forms.ModelForm):
     class Meta:
         model = GovernanceBody
         fields = ["kind", "name", "members", "frequency", "role"]
-        widgets = {"members": forms.Textarea(attrs={"rows": 3}), "role": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"members": Textarea(attrs={"rows": 3}), "role": Textarea(attrs={"rows": 2})}
 
 
 @read_or_edit_required
@@ -273,14 +274,44 @@ def governance_delete(request: TenantRequest, governancebody_pk: int) -> HttpRes
 # --- Adoption and versions ------------------------------------------------------------------------
 
 
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker, which takes and gives ISO dates and stops at today."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        # ISO, not the French 12/03/2026 a DateInput shows: a date input refuses it and shows an empty box.
+        super().__init__(format="%Y-%m-%d")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, value, {**(attrs or {}), "max": timezone.localdate().isoformat()})
+
+
+class PastDateField(forms.DateField):
+    """The date of a meeting that took place: a presentation or an adoption is recorded afterwards."""
+
+    widget = DatePickerInput
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "Cette date est dans le futur : indiquez la date de la séance, qui a déjà eu lieu "
+                    "(aujourd'hui au plus tard)."
+                ),
+                code="future",
+            )
+
+
 class PresentForm(forms.Form):
     presented_to = forms.CharField(label=_("Instance devant laquelle elle est présentée"), max_length=300)
-    presented_on = forms.DateField(label=_("Date de présentation"), widget=forms.DateInput(attrs={"type": "date"}))
+    presented_on = PastDateField(label=_("Date de présentation"))
 
 
 class AdoptForm(forms.Form):
     adopted_by = forms.CharField(label=_("Assemblée délibérante"), max_length=300)
-    adopted_on = forms.DateField(label=_("Date d'adoption"), widget=forms.DateInput(attrs={"type": "date"}))
+    adopted_on = PastDateField(label=_("Date d'adoption"))
     deliberation_number = forms.CharField(label=_("N° de délibération"), max_length=100)
 
 
@@ -293,8 +324,14 @@ class PublicForm(forms.Form):
 def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
     step = request.POST.get("step", "")
-    present_form = PresentForm(request.POST if step == "present" else None)
-    adopt_form = AdoptForm(request.POST if step == "adopt" else None)
+    present_form = PresentForm(
+        request.POST if step == "present" else None, initial={"presented_to": roadmap.presented_to}
+    )
+    # The assembly that adopted the previous version, or else the body it was presented to: usually the same.
+    adopt_form = AdoptForm(
+        request.POST if step == "adopt" else None,
+        initial={"adopted_by": roadmap.adopted_by or roadmap.presented_to},
+    )
     public_form = PublicForm(request.POST if step == "public" else None, initial={"is_public": roadmap.is_public})
     if request.method == "POST":
         try:
@@ -338,6 +375,7 @@ def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             "present_form": present_form,
             "adopt_form": adopt_form,
             "public_form": public_form,
+            "can_reopen": roadmap.status in workflows.REOPENABLE,
             "versions": versions,
         },
     )

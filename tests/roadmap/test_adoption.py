@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from roadmap.models import GovernanceBody, Roadmap, RoadmapVersion
 from tests.conftest import Tenant
@@ -121,3 +123,77 @@ def test_governance_bodies(tenant_a: Tenant, client_a: Client, client_b: Client)
     other = GovernanceBodyFactory(roadmap=tenant_a.roadmap)
     client_a.post(reverse("roadmap:governance_delete", args=[other.pk]))
     assert list(GovernanceBody.objects.all()) == [body]
+
+
+def test_a_presentation_or_an_adoption_in_the_future_is_refused(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    today, tomorrow = timezone.localdate(), timezone.localdate() + timedelta(days=1)
+    message = "Cette date est dans le futur"
+    page = _step(client_a, roadmap, "present", presented_to="Bureau", presented_on=tomorrow.isoformat())
+    assert message in page.content.decode()
+    roadmap.refresh_from_db()
+    assert (roadmap.status, roadmap.presented_on) == (Roadmap.Status.BROUILLON, None)
+
+    _step(client_a, roadmap, "present", presented_to="Conseil communautaire", presented_on=today.isoformat())
+    page = _step(
+        client_a,
+        roadmap,
+        "adopt",
+        adopted_by="Conseil communautaire",
+        adopted_on=tomorrow.isoformat(),
+        deliberation_number="DEL-1",
+    )
+    content = page.content.decode()
+    assert message in content
+    assert f'max="{today.isoformat()}"' in content  # the date picker stops at today too
+    assert f'value="{tomorrow.isoformat()}"' in content  # the date typed is shown back, in the picker's format
+    roadmap.refresh_from_db()
+    assert roadmap.status == Roadmap.Status.PRESENTEE and roadmap.adopted_on is None
+    assert not RoadmapVersion.objects.exists()
+
+    _step(
+        client_a,
+        roadmap,
+        "adopt",
+        adopted_by="Conseil communautaire",
+        adopted_on=today.isoformat(),
+        deliberation_number="DEL-1",
+    )
+    roadmap.refresh_from_db()
+    assert roadmap.status == Roadmap.Status.ADOPTEE and roadmap.adopted_on == today
+
+
+def test_a_revision_opens_only_from_an_adopted_roadmap(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    url = reverse("roadmap:adoption", args=[roadmap.pk])
+    offer = "Ouvrir une révision"
+    assert offer not in client_a.get(url).content.decode()
+    refused = _step(client_a, roadmap, "reopen")
+    assert "Seule une feuille de route adoptée ou en mise en œuvre peut être rouverte" in refused.content.decode()
+
+    _step(client_a, roadmap, "present", presented_to="Conseil communautaire", presented_on="2026-02-03")
+    page = client_a.get(url).content.decode()
+    assert offer not in page
+    assert 'name="adopted_by" value="Conseil communautaire"' in page  # pre-filled from the presentation
+    _step(client_a, roadmap, "reopen")
+    roadmap.refresh_from_db()
+    assert roadmap.status == Roadmap.Status.PRESENTEE and roadmap.presented_to == "Conseil communautaire"
+
+    _step(
+        client_a,
+        roadmap,
+        "adopt",
+        adopted_by="Conseil communautaire",
+        adopted_on="2026-03-12",
+        deliberation_number="DEL-2026-042",
+    )
+    for status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE):
+        Roadmap.objects.filter(pk=roadmap.pk).update(status=status)
+        assert offer in client_a.get(url).content.decode()
+    _step(client_a, roadmap, "reopen")
+    roadmap.refresh_from_db()
+    assert roadmap.status == Roadmap.Status.BROUILLON
+    assert RoadmapVersion.objects.get(roadmap=roadmap).number == 1  # the adopted version stays
+    _step(client_a, roadmap, "present", presented_to="Bureau communautaire", presented_on="2026-10-01")
+    page = client_a.get(url).content.decode()
+    assert 'name="adopted_by" value="Conseil communautaire"' in page  # the assembly of the previous adoption

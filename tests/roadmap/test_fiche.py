@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -16,20 +19,65 @@ from tests.roadmap.factories import ActionExpenseFactory
 pytestmark = pytest.mark.django_db
 
 
+class _BrowserForm(HTMLParser):
+    """What a browser submits for the page's form that posts back to the page: inputs, checked boxes, selected
+    options (the first one when none is), textareas without their leading line break and with CRLF line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: list[tuple[str, str]] = []
+        self.done = self.inside = False
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+        self.textarea: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form" and a.get("method") == "post" and "action" not in a and not self.done:
+            self.inside = True
+        if not self.inside or a.get("disabled") is not None:
+            return
+        if tag == "input" and "name" in a:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "file"):
+                self.data.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
+        elif tag == "select":
+            self.select, self.options = a.get("name"), []
+        elif tag == "option" and self.select is not None:
+            self.options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea":
+            self.textarea, self.text = a.get("name"), ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.inside:
+            self.inside, self.done = False, True
+        elif tag == "select" and self.select is not None:
+            chosen = [value for value, selected in self.options if selected] or [v for v, _ in self.options[:1]]
+            self.data += [(self.select, value) for value in chosen]
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.data.append((self.textarea, self.text.removeprefix("\n").replace("\n", "\r\n")))
+            self.textarea = None
+
+
+def _browser_post(page: HttpResponse) -> dict[str, str]:
+    parser = _BrowserForm()
+    parser.feed(page.content.decode())
+    data = dict(parser.data)
+    assert len(data) == len(parser.data), "no field of the fiche form has several values"
+    return data
+
+
 def _fiche_post(action: Action, client: Client, **changes: str) -> dict[str, str]:
-    """The edit form as a browser would send it, from what the page shows."""
-    page = client.get(reverse("roadmap:fiche_edit", args=[action.pk]))
-    form = page.context["form"]
-    data = {name: "" if value is None else str(value) for name, value in form.initial.items() if name in form.fields}
-    data["chantier"] = str(action.chantier_id)
-    for prefix in ("partners", "steps"):
-        formset = page.context[prefix]
-        for name, value in formset.management_form.initial.items():
-            data[f"{prefix}-{name}"] = str(value)
-        for subform in formset.forms:  # what the browser sends for the empty rows (selects included)
-            for bound in subform:
-                value = bound.value()
-                data[bound.html_name] = "" if value is None else str(value)
+    """The edit form as a browser sends it, from what the page shows, with `changes` typed in."""
+    data = _browser_post(client.get(reverse("roadmap:fiche_edit", args=[action.pk])))
     data.update(changes)
     return data
 
@@ -250,3 +298,58 @@ def test_negative_staff_is_refused(tenant_a: Tenant, client_a: Client) -> None:
         reverse("roadmap:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte="-1")
     )
     assert "Un nombre d&#x27;ETP ne peut pas être négatif." in response.content.decode()
+
+
+def test_an_unchanged_save_keeps_every_value_and_records_nothing(tenant_a: Tenant, client_a: Client) -> None:
+    texts = {name: f"Première ligne de {name}\nSeconde ligne" for name in ("key_activities", "indicators", "places")}
+    action: Action = ActionFactory(roadmap=tenant_a.roadmap, human_fte=Decimal("1.5"), lead_structure="CIAS", **texts)
+    page = client_a.get(reverse("roadmap:fiche_edit", args=[action.pk]))
+    content = page.content.decode()
+    assert 'type="number"' not in content  # Chromium shows « 1,50 » in a number input as an empty box
+    assert re.search(r'<input type="text" name="human_fte" value="1,50"[^>]* inputmode="decimal"', content)
+    data = _browser_post(page)
+    assert data["human_fte"] == "1,50" and "\r\n" in data["key_activities"]
+    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.human_fte == Decimal("1.5") and action.lead_structure == "CIAS"
+    assert {name: getattr(action, name) for name in texts} == texts
+    assert not ActionChange.objects.filter(action=action).exists()
+
+
+@pytest.mark.parametrize("typed", ["1,5", "1.5", " 1,50 "])
+def test_staff_is_typed_with_a_comma_or_a_dot(tenant_a: Tenant, client_a: Client, typed: str) -> None:
+    action: Action = ActionFactory(roadmap=tenant_a.roadmap)
+    response = client_a.post(
+        reverse("roadmap:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte=typed)
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.human_fte == Decimal("1.5")
+    change = ActionChange.objects.get(action=action)
+    assert (change.field, change.old_value, change.new_value) == ("human_fte", "", "1,5")
+    assert 'value="1,50"' in client_a.get(reverse("roadmap:fiche_edit", args=[action.pk])).content.decode()
+
+
+def test_staff_that_is_not_a_number_is_refused_and_nothing_saved(tenant_a: Tenant, client_a: Client) -> None:
+    action: Action = ActionFactory(roadmap=tenant_a.roadmap, human_fte=Decimal("0.5"), objective="Conservé")
+    data = _fiche_post(action, client_a, human_fte="abc", objective="Saisie gardée")
+    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Indiquez un nombre d&#x27;ETP, par exemple 0,5." in content
+    assert 'value="abc"' in content and "Saisie gardée" in content  # what was typed stays on screen
+    action.refresh_from_db()
+    assert (action.human_fte, action.objective) == (Decimal("0.5"), "Conservé")
+    assert not ActionChange.objects.filter(action=action).exists()
+
+
+def test_line_breaks_sent_by_a_browser_are_stored_as_newlines(tenant_a: Tenant, client_a: Client) -> None:
+    action: Action = ActionFactory(roadmap=tenant_a.roadmap, key_activities="Ateliers\nPermanences")
+    data = _fiche_post(action, client_a, key_activities="Ateliers\r\nPermanences\r\nVisites à domicile")
+    assert client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data).status_code == 302
+    action.refresh_from_db()
+    assert action.key_activities == "Ateliers\nPermanences\nVisites à domicile"
+    change = ActionChange.objects.get(action=action)
+    assert change.old_value == "Ateliers\nPermanences"
+    assert change.new_value == "Ateliers\nPermanences\nVisites à domicile"
