@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -23,6 +23,9 @@ PROGRESS_APPS = ("projectgroup", "diagnostics", "workshops", "chantiers", "inspi
 class Link:
     label: str | Promise
     url: str
+    # Who the link is shown to: a page that would answer 403, or an action the member cannot perform, is left
+    # out of the steps rather than offered ("": every member, "edit": editors, "admin": administrators).
+    requires: Literal["", "edit", "admin"] = ""
 
 
 @dataclass
@@ -152,7 +155,7 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
         )
     else:
         s1.missing.append(_("Invitez les membres du groupe projet (élus, agents, partenaires)."))
-    s1.links.append(Link(_("Les membres"), reverse("tenancy:members")))
+    s1.links.append(Link(_("Les membres"), reverse("tenancy:members"), requires="admin"))
     s1.missing.append(_("Le module « groupe projet » (mandat, calendrier, gouvernance) arrive bientôt."))
 
     # Step 2's tour de table and step 3's diagnostic import are reported by workshops/ and diagnostics/.

@@ -35,7 +35,7 @@ def contribute(steps: list[Step], roadmap: Roadmap) -> None:
         )
     else:
         step2.missing.append(_("Organisez un tour de table : qu'est-ce que l'inclusion numérique pour chacun ?"))
-    step2.links.append(Link(_("Lancer un tour de table"), url))
+    step2.links.append(Link(_("Lancer un tour de table"), url, requires="edit"))
 
     if counts["results"]:
         step3.done.append(

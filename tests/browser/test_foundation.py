@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from roadmap.models import Enjeu
+from diagnostics.importers import Scope, import_folder
+from roadmap.models import Commune, Enjeu, Roadmap, RoadmapVersion
+from roadmap.snapshot import snapshot
 from roadmap.steps import roadmap_steps
 from tests.conftest import Tenant
-from tests.factories import EnjeuFactory
+from tests.factories import ActionFactory, EnjeuFactory
+from tests.roadmap.richdata import rich_roadmap
 
 STEP_TITLES = [
     "Organiser la démarche",
@@ -176,6 +181,50 @@ def test_a_lecteur_reads_without_edit_buttons(
     expect(page.get_by_role("link", name="Modifier la démarche")).to_have_count(0)
 
 
+def test_the_steps_offer_each_member_only_the_links_they_can_follow(
+    open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
+) -> None:
+    home = reverse("roadmap:detail", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    documents = reverse("roadmap:exports", args=[tenant_a.roadmap.pk])
+    lecteur = login(open_page("desktop"), tenant_a.lecteur, next_url=home)
+    steps = lecteur.locator("ol.steps > li")
+    expect(steps.nth(0).get_by_role("link", name="Le territoire")).to_be_visible()
+    expect(steps.nth(0).get_by_role("link", name="Les membres")).to_have_count(0)
+    expect(steps.nth(1).get_by_role("link", name="Lancer un tour de table")).to_have_count(0)
+    expect(steps.nth(2).get_by_role("link", name="Les ateliers participatifs")).to_be_visible()  # reading is fine
+    screenshot(lecteur, "foundation-lecteur-roadmap-home")
+    # Every link left on the home page opens for a read-only member: no 403 behind any of them.
+    hrefs = lecteur.locator("ol.steps a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    statuses = {href: lecteur.request.get(href).status for href in set(hrefs)}
+    assert statuses and set(statuses.values()) == {200}, statuses
+    lecteur.goto(reverse("roadmap:step", kwargs={"roadmap_pk": tenant_a.roadmap.pk, "number": 1}))
+    expect(lecteur.locator("main .links")).to_contain_text("Le territoire")
+    expect(lecteur.get_by_role("link", name="Les membres")).to_have_count(0)
+
+    # The documents page: no « keep working » for someone who produces nothing; where the Word files are, for all.
+    lecteur.goto(documents)
+    expect(lecteur.locator("main")).not_to_contain_text("continuer à travailler")
+    expect(lecteur.locator("main")).to_contain_text("Les documents produits par l'équipe, à télécharger.")
+    expect(lecteur.locator("#word")).to_contain_text("Le document Word se produit fiche par fiche")
+    lecteur.get_by_role("link", name="Ouvrir la liste des actions").click()
+    expect(lecteur.get_by_role("heading", level=1)).to_contain_text("Actions")
+
+    contributeur = login(open_page("desktop"), tenant_a.contributeur, next_url=home)
+    contributeur_step_2 = contributeur.locator("ol.steps > li").nth(1)
+    expect(contributeur_step_2.get_by_role("link", name="Lancer un tour de table")).to_be_visible()
+    expect(contributeur.get_by_role("link", name="Les membres")).to_have_count(0)
+
+    admin = login(open_page("desktop"), tenant_a.admin, next_url=home)
+    steps = admin.locator("ol.steps > li")
+    steps.nth(0).get_by_role("link", name="Les membres").click()
+    expect(admin).to_have_url(re.compile(reverse("tenancy:members") + "$"))
+    admin.goto(home)
+    expect(steps.nth(1).get_by_role("link", name="Lancer un tour de table")).to_be_visible()
+    admin.goto(documents)
+    expect(admin.locator(".lead")).to_contain_text("vous pouvez continuer à travailler")
+    expect(admin.locator("#word")).to_be_visible()
+
+
 def test_a_member_of_another_organisation_typing_the_url_gets_the_french_404(
     page: Page, login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant, tenant_b: Tenant
 ) -> None:
@@ -195,25 +244,88 @@ def test_a_member_of_another_organisation_typing_the_url_gets_the_french_404(
     expect(page.get_by_role("heading", level=1)).to_have_text(tenant_b.organization.name)
 
 
+def _publish(roadmap: Roadmap) -> None:
+    """Publish an adopted version directly: the adoption workflow (and its PDF) is tested in tests/roadmap."""
+    roadmap.is_public = True
+    roadmap.save()
+    RoadmapVersion.objects.create(
+        organization_id=roadmap.organization_id,
+        roadmap=roadmap,
+        number=1,
+        adopted_by="Conseil communautaire",
+        adopted_on=date(2026, 3, 12),
+        deliberation_number="DEL-2026-042",
+        snapshot=snapshot(roadmap),
+    )
+
+
 def test_roadmap_pages_fit_a_phone_without_horizontal_scrolling(
-    open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
+    open_page: Callable[..., Page],
+    login: Callable[..., Page],
+    screenshot: Callable[..., Path],
+    tenant_a: Tenant,
 ) -> None:
+    roadmap = tenant_a.roadmap
     EnjeuFactory(
-        roadmap=tenant_a.roadmap,
+        roadmap=roadmap,
         question="Comment rendre les démarches administratives dématérialisées accessibles à tous les habitants ?",
         description="Les permanences France Services sont saturées le lundi.",
     )
+    # A fiche with steps over the four years and a four-year budget: the widest tables and charts of the app.
+    action = rich_roadmap(roadmap)
+    ActionFactory(
+        roadmap=roadmap,
+        chantier=action.chantier,
+        title="Interopérabilité des téléprocédures intercommunales dématérialisées",
+    )
+    roadmap.governance_bodies.all().delete()  # the public page then says so instead of showing an empty list
+    _publish(roadmap)
+    import_folder(Path(settings.CAP_DATA_DIR), Scope.for_departements("24"))  # the real sample files (SOURCES.md)
+    roadmap.territory.communes.set(Commune.objects.filter(epci_siren="200041572"))
     phone = open_page("phone")
     login(phone, tenant_a.admin)
 
+    too_wide: dict[str, int] = {}
     for name, url in [
-        ("roadmap-home", reverse("roadmap:detail", kwargs={"roadmap_pk": tenant_a.roadmap.pk})),
+        ("roadmap-home", reverse("roadmap:detail", kwargs={"roadmap_pk": roadmap.pk})),
         ("enjeux", enjeu_list_url(tenant_a)),
-        ("step-3", reverse("roadmap:step", kwargs={"roadmap_pk": tenant_a.roadmap.pk, "number": 3})),
+        ("step-3", reverse("roadmap:step", kwargs={"roadmap_pk": roadmap.pk, "number": 3})),
         ("territories", reverse("roadmap:territory_list")),  # tables scroll inside themselves
         ("members", reverse("tenancy:members")),
+        ("fiche", reverse("roadmap:fiche", args=[action.pk])),  # the calendar scrolls inside its box
+        ("fiche-budget", reverse("roadmap:fiche_budget", args=[action.pk])),
+        ("diagnostic", reverse("diagnostics:territory", args=[roadmap.territory.pk])),
+        ("chain", reverse("roadmap:chain", args=[roadmap.pk])),
+        ("documents", reverse("roadmap:exports", args=[roadmap.pk])),
+        ("public", reverse("roadmap:public", args=[roadmap.public_key])),
     ]:
         phone.goto(url)
-        width = phone.evaluate("document.scrollingElement.scrollWidth")
+        # A mobile browser widens its layout viewport to the page: innerWidth alone would follow the overflow.
+        width, viewport = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         screenshot(phone, f"foundation-phone-{name}")
-        assert width <= 360, f"{url} scrolls horizontally on a 360 px phone ({width} px wide)"
+        if not width <= viewport == 360:
+            too_wide[url] = width
+    assert not too_wide, f"Pages wider than a 360 px phone (px): {too_wide}"
+
+    # The year inputs of the budget form are reachable: their table scrolls, and is labelled for a screen reader.
+    phone.goto(reverse("roadmap:fiche_budget", args=[action.pk]))
+    region = phone.get_by_role("region", name="Dépenses TTC (€)")
+    last_year = region.get_by_label("Investissement 2028")
+    last_year.fill("1000")
+    expect(last_year).to_be_in_viewport()
+    phone.goto(reverse("roadmap:public", args=[roadmap.public_key]))
+    expect(phone.locator("main")).to_contain_text("Gouvernance non renseignée.")
+
+
+def test_wide_tables_keep_their_full_width_on_a_projector(
+    open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
+) -> None:
+    action = rich_roadmap(tenant_a.roadmap)
+    projector = login(open_page("projector"), tenant_a.admin, next_url=reverse("roadmap:fiche", args=[action.pk]))
+    screenshot(projector, "foundation-projector-fiche")
+    # Nothing to scroll at 1280 px: the calendar and the budget tables are shown whole.
+    overflowing = projector.evaluate(
+        "[...document.querySelectorAll('.scroll-region')].filter(e => e.scrollWidth > e.clientWidth).length"
+    )
+    assert overflowing == 0
+    assert projector.evaluate("document.documentElement.scrollWidth") <= 1280

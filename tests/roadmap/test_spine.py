@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -201,6 +202,24 @@ def test_every_step_page_opens(client_a: Client, tenant_a: Tenant) -> None:
     for number in range(1, 8):
         assert client_a.get(reverse("roadmap:step", args=[tenant_a.roadmap.pk, number])).status_code == 200
     assert client_a.get(reverse("roadmap:step", args=[tenant_a.roadmap.pk, 8])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["lecteur", "contributeur", "animateur", "admin"])
+def test_the_steps_link_only_to_pages_the_member_may_open(tenant_a: Tenant, role: str) -> None:
+    client = tenant_a.client_for(getattr(tenant_a, role))
+    roadmap = tenant_a.roadmap
+    pages = [roadmap.get_absolute_url()] + [reverse("roadmap:step", args=[roadmap.pk, n]) for n in range(1, 8)]
+    hrefs: set[str] = set()
+    for url in pages:
+        content = client.get(url).content.decode()
+        for links in re.findall(r'<ol class="steps">.*?</ol>|<p class="links">.*?</p>', content, re.DOTALL):
+            hrefs |= set(re.findall(r'href="([^"]+)"', links))
+    assert {href: client.get(href).status_code for href in hrefs} == dict.fromkeys(hrefs, 200)
+    # The members page is the administrators'; a tour de table is started by those who edit.
+    assert (reverse("tenancy:members") in hrefs) == (role == "admin")
+    home = html.unescape(client.get(roadmap.get_absolute_url()).content.decode())
+    assert ("Lancer un tour de table" in home) == (role != "lecteur")
+    assert "Les ateliers participatifs" in home
 
 
 def test_a_roadmap_period_must_be_ordered(client_a: Client, tenant_a: Tenant) -> None:
