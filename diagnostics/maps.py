@@ -119,6 +119,19 @@ def _places(diagnostic: Diagnostic) -> pd.DataFrame:
 # --- interactive ---------------------------------------------------------------------------------------
 
 
+def _metric_scale() -> Any:
+    """Leaflet's scale in kilometres only (folium's `control_scale` adds miles too)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    scale = MacroElement()
+    scale._template = Template(
+        "{% macro script(this, kwargs) %}L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    return scale
+
+
 def interactive_map(diagnostic: Diagnostic, key: str) -> str:
     """A full HTML page with the folium map; Leaflet comes from our static files, never from a CDN."""
     import folium
@@ -142,7 +155,8 @@ def interactive_map(diagnostic: Diagnostic, key: str) -> str:
             }
         )
     center = [float(communes["lat"].mean()), float(communes["lon"].mean())] if len(communes) else [46.6, 2.4]
-    fmap = folium.Map(location=center, zoom_start=10, tiles=None, control_scale=True)
+    fmap = folium.Map(location=center, zoom_start=10, tiles=None)
+    fmap.add_child(_metric_scale())
     # No CDN: folium's defaults point to jsdelivr & co; only Leaflet itself is needed for these layers. Instance
     # lists, because `add_js_link` would edit folium's class-level defaults (shared by every map of the process).
     fmap.default_js = [("leaflet", _static_url(LEAFLET_JS))]

@@ -106,6 +106,7 @@ def test_map_images_and_interactive_map_use_no_cdn(dordogne: list, client_a: Cli
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert not re.search(r"(src|href)=\"https?://", html)
     assert "Brantôme en Périgord" in html
+    assert "L.control.scale({imperial: false})" in html  # kilometres only, no miles
 
 
 def test_synthesis_is_written_by_editors_only(dordogne: list, tenant_a: Tenant, tenant_b: Tenant) -> None:
