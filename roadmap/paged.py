@@ -310,7 +310,8 @@ def _join(
         writer.append(PdfReader(io.BytesIO(part.content)), import_outline=False)
     total = len(writer.pages)
 
-    # The footers: a document of `total` blank pages with the same page rules, each stamped on its page.
+    # The footers: blank pages with the same page rules, one per numbered page (laid out in pieces), each stamped on
+    # its page.
     stamps = [page for footer in footers for page in PdfReader(io.BytesIO(footer.content)).pages]
     if len(stamps) != total - numbered_from:
         raise RuntimeError(f"{len(stamps)} footers for {total - numbered_from} pages")
