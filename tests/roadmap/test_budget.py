@@ -87,3 +87,19 @@ def test_the_consolidated_plan_takes_five_queries_at_any_size(
     assert len(rows) == 2
     assert sum(row.total for row, _financed, _gap in rows) == plan.cost
     assert sum(financed for _row, financed, _gap in rows) == plan.financed
+
+
+def test_the_consolidated_page_writes_an_empty_year_as_a_dash_in_every_table(tenant_a: Tenant) -> None:
+    from django.urls import reverse
+
+    defi = DefiFactory(roadmap=tenant_a.roadmap, title="Former les aidants")
+    action = ActionFactory(roadmap=tenant_a.roadmap, chantier=ChantierFactory(roadmap=tenant_a.roadmap, defi=defi))
+    ActionExpenseFactory(action=action, year=tenant_a.roadmap.period_start + 1, kind=OP, amount=Decimal("5000"))
+    page = tenant_a.client_for(tenant_a.lecteur).get(reverse("roadmap:budget", args=[tenant_a.roadmap.pk]))
+    by_defi = page.content.decode().split("Former les aidants</th>", 1)[1].split("</tr>")[0]
+    years = len(tenant_a.roadmap.years)
+    cells = [
+        cell.split(">", 1)[1].replace("\u202f", " ").replace("\u00a0", " ") for cell in by_defi.split("</td>")[:-1]
+    ]
+    # Years without expense read « – », as in the plans' tables (they read « 0 € » before).
+    assert cells[:years] == ["–", "5 000 €", *["–"] * (years - 2)]
