@@ -180,3 +180,11 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return screenshot_
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Wait until htmx has swapped and settled. What it swaps in is live (its hx- attributes processed) only once
+    settled; a test pressing a key before that would submit the plain HTML form, as a browser without JavaScript."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

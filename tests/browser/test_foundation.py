@@ -16,6 +16,7 @@ from diagnostics.importers import Scope, import_folder
 from roadmap.models import Commune, Enjeu, Roadmap, RoadmapVersion
 from roadmap.snapshot import snapshot
 from roadmap.steps import roadmap_steps
+from tests.browser.conftest import wait_for_htmx
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, EnjeuFactory
 from tests.roadmap.richdata import rich_roadmap
@@ -128,13 +129,16 @@ def test_admin_reorders_with_the_arrows_and_adds_an_enjeu(
     items.nth(0).get_by_role("button", name="Descendre").click()
     expect(items.locator(".spine-title")).to_have_text(["Comment B ?", "Comment A ?", "Comment C ?"])
     expect(items.locator(".spine-ref")).to_have_text(["E1", "E2", "E3"])
+    wait_for_htmx(page)
     items.nth(2).get_by_role("button", name="Monter").click()
     expect(items.locator(".spine-title")).to_have_text(["Comment B ?", "Comment C ?", "Comment A ?"])
+    wait_for_htmx(page)
     # With the keyboard: the focus stays on the moved item's ↓, so Enter twice moves it down twice.
     items.nth(0).get_by_role("button", name="Descendre").focus()
     page.keyboard.press("Enter")
     expect(items.locator(".spine-title")).to_have_text(["Comment C ?", "Comment B ?", "Comment A ?"])
     expect(items.nth(1).get_by_role("button", name="Descendre")).to_be_focused()
+    wait_for_htmx(page)
     page.keyboard.press("Enter")
     expect(items.locator(".spine-title")).to_have_text(["Comment C ?", "Comment A ?", "Comment B ?"])
     page.reload()

@@ -194,6 +194,7 @@ def test_a_phone_keeps_its_votes_after_a_reload(
     expect(phone.get_by_role("heading", name="Distribuez vos points")).to_be_visible(timeout=LIVE_TIMEOUT)
     phone.get_by_label("Bus numérique").fill("2")
     phone.get_by_role("button", name="Valider mes points").click()
+    expect(phone.get_by_role("button", name="Modifier mes points")).to_be_visible()  # saved: only then reload
     phone.reload()
     expect(phone.get_by_label("Bus numérique")).to_have_value("2")
     expect(phone.get_by_test_id("remaining")).to_have_text("0")
