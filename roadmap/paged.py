@@ -107,7 +107,6 @@ class Joined:
     content: bytes
     pages: int
     seconds: float  # wall time from the first part sent to the joined file written
-    part_seconds: list[float] = field(default_factory=list)
 
 
 def processes() -> int:
@@ -170,7 +169,8 @@ def render_joined(
     one piece, where WeasyPrint resolves the numbers itself — is rendered instead.
     """
     started = time.perf_counter()
-    pool = _pool(workers or processes())
+    workers = workers or processes()
+    pool = _pool(workers)
     try:
         pending = [pool.apply_async(render_part, (html,)) for html in parts]
         # Meanwhile, this process lays the front matter out once with placeholder numbers, to learn its length.
@@ -189,7 +189,7 @@ def render_joined(
         # front matter with its real numbers.
         footer_jobs = [
             pool.apply_async(render_part, (page_numbers(labels),))
-            for labels in _footer_labels(numbered_from, total, workers or processes())
+            for labels in _footer_labels(numbered_from, total, workers)
         ]
 
         front_document: Document | None = None
@@ -220,7 +220,7 @@ def render_joined(
             raise RuntimeError(f"the front matter did not settle in {FRONT_PASSES} layouts")
         logger.warning("the front matter did not settle in %d layouts: rendered in one piece", FRONT_PASSES)
         part = render_part(whole())
-        return Joined(part.content, part.pages, time.perf_counter() - started, [part.seconds])
+        return Joined(part.content, part.pages, time.perf_counter() - started)
 
     front_done = time.perf_counter()
     if front_pages + sum(part.pages for part in results) != total:  # the front grew or shrank: footers again
@@ -237,7 +237,7 @@ def render_joined(
         front_done - laid_out,
         finished - front_done,
     )
-    return Joined(content, total, finished - started, [part.seconds for part in results])
+    return Joined(content, total, finished - started)
 
 
 def _footer_labels(first: int, total: int, pieces: int) -> list[list[str]]:
@@ -269,15 +269,13 @@ def _front_links(document: Document) -> tuple[bytes, list[tuple[int, tuple[float
             if kind == "internal" and target not in page.anchors:
                 height = page.height
                 rect = (x1 * PT_PER_PX, (height - y2) * PT_PER_PX, x2 * PT_PER_PX, (height - y1) * PT_PER_PX)
-                known = areas.get((index, target))
-                if known is not None:
-                    rect = (
-                        min(known[0], rect[0]),
-                        min(known[1], rect[1]),
-                        max(known[2], rect[2]),
-                        max(known[3], rect[3]),
-                    )
-                areas[(index, target)] = rect
+                known = areas.get((index, target), rect)
+                areas[(index, target)] = (
+                    min(known[0], rect[0]),
+                    min(known[1], rect[1]),
+                    max(known[2], rect[2]),
+                    max(known[3], rect[3]),
+                )
             else:
                 kept.append(link)
         page.links = kept

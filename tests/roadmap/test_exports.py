@@ -23,16 +23,15 @@ from tests.roadmap.richdata import rich_roadmap
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+def _pages_text(content: bytes) -> list[str]:
+    """Each page's text, one space between words: table cells wrap lines, French numbers use no-break spaces."""
+    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+    pages = result.stdout.decode().replace("\u202f", " ").replace("\u00a0", " ").split("\f")
+    return [" ".join(page.split()) for page in pages[:-1]]  # the text ends with a form feed
 
 
 def _pdf_text(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
-    # One space between words: table cells wrap lines; French number formatting uses no-break spaces.
-    return " ".join(result.stdout.decode().replace("\u202f", " ").replace("\u00a0", " ").split())
+    return " ".join(_pages_text(content))
 
 
 def _export(client: Client, url: str, kind: str) -> ExportJob:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from roadmap import exports, paged
@@ -23,16 +21,11 @@ from roadmap.models import ExportJob
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
 from tests.roadmap.richdata import rich_roadmap
+from tests.roadmap.test_exports import _download, _export, _pages_text
 
 pytestmark = pytest.mark.django_db
 
 FOOTER = re.compile(r"(\d+) ?/ ?(\d+)")  # pdftotext may drop the spaces around a narrow slash
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def _larger_roadmap(tenant: Tenant) -> list[tuple[str, str]]:
@@ -45,21 +38,10 @@ def _larger_roadmap(tenant: Tenant) -> list[tuple[str, str]]:
     return [(f["ref"], f["title"]) for f in roadmap_document(tenant.roadmap)["fiches"]]
 
 
-def _export(client: Client, roadmap_pk: int, kind: str) -> bytes:
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("roadmap:exports", args=[roadmap_pk]), {"kind": kind})
-    assert response.status_code == 302
-    job = ExportJob.objects.latest("pk")
+def _export_pdf(client: Client, roadmap_pk: int, kind: str) -> bytes:
+    job = _export(client, reverse("roadmap:exports", args=[roadmap_pk]), kind)
     assert job.status == ExportJob.Status.DONE, job.error
-    download = client.get(reverse("roadmap:export_download", args=[job.pk]))
-    assert download.status_code == 200
-    return b"".join(download.streaming_content)
-
-
-def _pages_text(content: bytes) -> list[str]:
-    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
-    pages = result.stdout.decode().replace("\u202f", " ").replace("\u00a0", " ").split("\f")
-    return [" ".join(page.split()) for page in pages[:-1]]  # the text ends with a form feed
+    return _download(client, job)
 
 
 def _is_contents(text: str) -> bool:
@@ -75,7 +57,7 @@ def test_a_roadmap_rendered_in_parts_reads_page_for_page_like_one_render(
     tenant_a: Tenant, client_a: Client, in_parts: list[int]
 ) -> None:
     _larger_roadmap(tenant_a)
-    joined = _export(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
+    joined = _export_pdf(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
     assert in_parts, "the export did not go through the parts"
 
     whole = exports.html_to_pdf(exports.roadmap_html(roadmap_document(tenant_a.roadmap))).content
@@ -90,7 +72,7 @@ def test_every_page_but_the_cover_has_its_number_and_the_contents_their_page(
     tenant_a: Tenant, client_a: Client, in_parts: list[int]
 ) -> None:
     titles = _larger_roadmap(tenant_a)
-    content = _export(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
+    content = _export_pdf(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
     pages = _pages_text(content)
     total = len(pages)
     assert FOOTER.findall(pages[0]) == []  # the cover
@@ -115,7 +97,7 @@ def test_the_contents_link_to_their_pages_and_the_outline_follows_them(
     from pypdf import PdfReader
 
     titles = _larger_roadmap(tenant_a)
-    content = _export(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
+    content = _export_pdf(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
     pages = _pages_text(content)
     reader = PdfReader(io.BytesIO(content))
     assert reader.metadata is not None and reader.metadata.title == tenant_a.roadmap.title
@@ -151,7 +133,7 @@ def test_all_fiches_rendered_in_parts_are_numbered_from_the_first_page(
     from pypdf import PdfReader
 
     titles = _larger_roadmap(tenant_a)
-    content = _export(client_a, tenant_a.roadmap.pk, "fiches_pdf")
+    content = _export_pdf(client_a, tenant_a.roadmap.pk, "fiches_pdf")
     assert in_parts
     pages = _pages_text(content)
     for index, text in enumerate(pages, start=1):
@@ -167,7 +149,7 @@ def test_a_small_roadmap_is_rendered_in_one_piece(
 ) -> None:
     rich_roadmap(tenant_a.roadmap)  # two fiches
     monkeypatch.setattr(exports, "PARTS_FROM_FICHES", 3)
-    content = _export(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
+    content = _export_pdf(client_a, tenant_a.roadmap.pk, "roadmap_pdf")
     assert in_parts == []
     pages = _pages_text(content)
     assert FOOTER.findall(pages[1]) == [("2", str(len(pages)))]

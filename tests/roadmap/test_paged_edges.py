@@ -11,7 +11,6 @@ import io
 import re
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,15 +23,10 @@ from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
 from tests.roadmap.factories import EngagementFactory
 from tests.roadmap.richdata import rich_roadmap
-from tests.roadmap.test_paged import _page_of, _pages_text
+from tests.roadmap.test_exports import _pages_text
+from tests.roadmap.test_paged import _page_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def _differences(ours: str, theirs: str) -> str:
