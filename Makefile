@@ -30,7 +30,8 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 system-deps:
 	@scripts/system_deps.sh
 
-# Starts project-local PostgreSQL and Redis under var/ unless DATABASE_URL / REDIS_URL are set.
+# Starts project-local PostgreSQL and Redis under var/ unless DATABASE_URL / REDIS_URL are set, and writes their
+# URLs to var/services.env, which the settings read: every target that runs Django depends on this one.
 services: $(VENV)/.synced
 	@$(PY) -m config.local_services start
 
@@ -53,7 +54,7 @@ run: system-deps demo
 	wait $$server; status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 # The French catalogue: the texts are French already; it carries French's plural rule (needs Debian's gettext).
-messages: $(VENV)/.synced
+messages: $(VENV)/.synced services
 	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
 	$(PY) scripts/french_plurals.py
 	$(MANAGE) compilemessages -l fr --ignore=.venv --ignore=.tools --ignore=var

@@ -31,7 +31,7 @@ def main() -> None:
     with harness.bench_database("chain") as env:
         from django.urls import reverse
 
-        from roadmap.demo import DEMO_PASSWORD, DRONNE_ET_BELLE
+        from demo.data import DEMO_PASSWORD, DRONNE_ET_BELLE
         from tenancy.models import Organization, User
 
         harness.manage("demo")

@@ -172,7 +172,7 @@ def run(label: str, data_dir: Path, departements: list[str], files: list[tuple[s
     from diagnostics import maps
     from diagnostics.analysis import diagnose
     from diagnostics.importers import Scope, import_folder
-    from roadmap.models import Commune
+    from territories.models import Commune
 
     timings: dict[str, float] = {}
     start = time.perf_counter()

@@ -2,7 +2,7 @@
 and one fiche action's PDF, end to end through a real Celery worker (job row created, task sent, worker renders and
 stores the file, the job row says « done »), plus WeasyPrint's own time on the same HTML for the overhead ratio.
 
-The worker renders a large roadmap in parts, in parallel processes (roadmap.paged). So two ratios are printed:
+The worker renders a large roadmap in parts, in parallel processes (documents.paged). So two ratios are printed:
 `pdf_overhead_ratio`, the whole export over one plain WeasyPrint run on the whole document's HTML in this process
 (below 1 when the parallel render wins back more than everything around it costs), and `export_overhead_ratio`, the
 whole export over the render inside the job (what Celery, the database, the templates and the storage add).
@@ -136,8 +136,8 @@ def run_job(roadmap: Any, kind: str, action: Any = None, timeout_s: float = 300)
     """Create the job and send its task as the page does; wait until the worker reports it done."""
     from django.db import transaction
 
-    from roadmap.actions import start_export
-    from roadmap.models import ExportJob
+    from documents.models import ExportJob
+    from documents.actions import start_export
 
     started = time.perf_counter()
     with transaction.atomic():
@@ -159,8 +159,8 @@ def main() -> None:
     with harness.bench_database("exports", collectstatic=False) as env:
         from django.utils.translation import override
 
-        from roadmap import exports
-        from roadmap.document import roadmap_document
+        from fiches import exports
+        from fiches.document import roadmap_document
         from tenancy.models import Organization
 
         organization = Organization.objects.create(name="Communauté du banc d'essai des exports")

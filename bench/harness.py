@@ -190,15 +190,15 @@ def default_label() -> str:
 def bench_env(label: str | None = None) -> dict[str, str]:
     """The environment of the bench processes (this one, gunicorn, celery): production settings on loopback.
 
-    Starts the project's local PostgreSQL and Redis when there is no DATABASE_URL / REDIS_URL.
+    Without DATABASE_URL / REDIS_URL, uses the project's local servers that `make services` started.
     """
     label = label or default_label()
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from config import local_services
 
-    base_database_url = os.environ.get("CAP_BENCH_SOURCE_DATABASE_URL") or local_services.database_url()
-    base_redis_url = os.environ.get("CAP_BENCH_SOURCE_REDIS_URL") or local_services.redis_url()
+    base_database_url = os.environ.get("CAP_BENCH_SOURCE_DATABASE_URL") or local_services.configured_url("DATABASE_URL")
+    base_redis_url = os.environ.get("CAP_BENCH_SOURCE_REDIS_URL") or local_services.configured_url("REDIS_URL")
     folder = BENCH_VAR / label
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -534,7 +534,8 @@ def build_large_roadmap(
     """
     from django.db import models, transaction
 
-    from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap, Territory
+    from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
+    from territories.models import Territory
 
     if actions and not chantiers:
         raise ValueError("actions need at least one chantier")

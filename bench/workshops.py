@@ -43,8 +43,9 @@ VOTERS_RE = re.compile(r"(\d+) sur \d+ participants? (?:a|ont) voté")
 
 
 def setup_workshop() -> tuple[Any, list[int]]:
-    from roadmap.models import Roadmap, Territory
+    from roadmap.models import Roadmap
     from tenancy.models import Membership, Organization, Role, User
+    from territories.models import Territory
     from workshops import actions
     from workshops.models import Item, Stage, Workshop, WorkshopGroup
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.importers import departement_of
 from diagnostics.indicators import INDICATORS, KNOWN_GAPS, Aggregation, Indicator
 from diagnostics.models import CommuneStatistic, Place
-from roadmap.models import Commune, Territory
+from territories.models import Commune, Territory
 
 EARTH_RADIUS_KM = 6371.0088
 # A commune is "fragile" on an indicator when it is among the quarter of its département's communes most exposed.

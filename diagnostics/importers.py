@@ -25,7 +25,7 @@ from psycopg import sql
 
 from diagnostics.indicators import INDICATORS, Aggregation
 from diagnostics.models import CommunePassage, CommuneStatistic, Epci, Place
-from roadmap.models import Commune, Territory
+from territories.models import Commune, Territory
 
 MISSING_TOKENS = {"", "s", "nd", "n/a", "na", "nan", "null", "-", "/"}
 SECRET_TOKENS = {"s"}
@@ -428,7 +428,7 @@ def import_communes_geojson(path: Path, scope: Scope, vintage: str = "") -> Impo
     from shapely.geometry import mapping, shape
     from shapely.ops import unary_union
 
-    from roadmap.communes import POPULATION_VINTAGE, CommuneFileError, read_communes_geojson
+    from territories.communes import POPULATION_VINTAGE, CommuneFileError, read_communes_geojson
 
     try:
         communes = read_communes_geojson(path)

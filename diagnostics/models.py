@@ -18,8 +18,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.models import Commune, Territory
 from tenancy.models import Organization
+from territories.models import Commune, Territory
 
 
 class CommunePassage(models.Model):

@@ -8,15 +8,15 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.models import CommuneStatistic, TerritoryDiagnostic
 from roadmap.models import Roadmap
-from roadmap.steps import Link, Step
+from roadmap.steps import Link, Step, step_contributor
 
 IMPORT_REMINDER = gettext_lazy(
     "Importez les données du diagnostic (INSEE, indice de fragilité numérique, lieux de médiation)."
 )
 
 
-def contribute(steps: list[Step], roadmap: Roadmap) -> None:
-    step = steps[2]
+@step_contributor(3)
+def diagnostic(step: Step, roadmap: Roadmap) -> None:
     territory_id = roadmap.territory_id
     has_statistics = CommuneStatistic.objects.filter(commune__territories=territory_id).exists()
     written = TerritoryDiagnostic.objects.filter(

@@ -9,7 +9,8 @@ from diagnostics import maps
 from diagnostics.analysis import Diagnostic, build_diagnostic, format_value
 from diagnostics.indicators import Indicator
 from diagnostics.models import TerritoryDiagnostic
-from roadmap.models import Roadmap, Territory
+from roadmap.models import Roadmap
+from territories.models import Territory
 
 DEFAULT_DISTANCE_KM = 10.0
 

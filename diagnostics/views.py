@@ -17,8 +17,8 @@ from diagnostics.importers import IMPORTERS, ImportFileError, Scope
 from diagnostics.indicators import INDICATORS, MAP_INDICATORS
 from diagnostics.models import ImportRun, Place, TerritoryDiagnostic
 from diagnostics.synthesis import DEFAULT_DISTANCE_KM, coverage_sentence, key_figures
-from roadmap.models import Territory
 from tenancy.access import TenantRequest, editor_required, member_required
+from territories.models import Territory
 
 # Columns of the commune table: (key, label); sortable with ?tri=key (or -key).
 TABLE_COLUMNS = [

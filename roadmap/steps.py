@@ -1,11 +1,20 @@
-"""The 7 steps of the method as the roadmap's main navigation, each with what is done and what is missing."""
+"""The 7 steps of the method as the roadmap's main navigation, each with what is done and what is missing: the step
+registry.
+
+The spine defines the seven steps (the method's frame) and reports what it knows itself (communes, members, enjeux,
+chantiers, défis, actions). Every other app declares the steps it serves on its AppConfig (`method_steps = (3,)`)
+and reports its progress in `<app>/progress.py` with `@step_contributor(3)`; those modules are found at start-up
+(`autodiscover`), so the spine never imports a step app. A contributor must use a fixed number of queries.
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -14,9 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
-
-# Apps that may contribute to the steps' status through <app>/progress.py, in this order.
-PROGRESS_APPS = ("projectgroup", "diagnostics", "workshops", "chantiers", "inspiration", "roadmap", "evaluation")
 
 
 @dataclass
@@ -63,7 +69,116 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(per_roadmap), 0)
 
 
-def roadmap_steps(roadmap: Roadmap) -> list[Step]:
+# The method's seven steps: number, title, summary.
+METHOD_STEPS: tuple[tuple[int, Promise, Promise], ...] = (
+    (
+        1,
+        _("Organiser la démarche"),
+        _("Constituer le groupe projet, fixer le mandat, le calendrier et la gouvernance."),
+    ),
+    (
+        2,
+        _("Connaître le sujet"),
+        _("Partager une définition commune de l'inclusion numérique et les représentations de chacun."),
+    ),
+    (
+        3,
+        _("Définir les enjeux"),
+        _("Croiser le diagnostic chiffré et les ateliers participatifs pour formuler les enjeux en questions."),
+    ),
+    (
+        4,
+        _("Chantiers et ressources"),
+        _("Passer des enjeux aux chantiers clés, évaluer leur faisabilité et cartographier les ressources."),
+    ),
+    (
+        5,
+        _("S'inspirer"),
+        _("Découvrir des expériences d'autres territoires, visiter, échanger avec leurs porteurs."),
+    ),
+    (
+        6,
+        _("Formaliser la feuille de route"),
+        _("Rédiger défis et fiches actions, chiffrer, faire adopter par l'assemblée délibérante."),
+    ),
+    (
+        7,
+        _("Évaluer"),
+        _("Cadrer l'évaluation, suivre les indicateurs dans le temps, rendre compte."),
+    ),
+)
+STEP_NUMBERS = tuple(number for number, _title, _summary in METHOD_STEPS)
+
+
+class Steps:
+    """The seven steps of one roadmap, looked up by their number in the method (`steps[3]`), never by position."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        self._by_number = {step.number: step for step in steps}
+
+    def __getitem__(self, number: int) -> Step:
+        return self._by_number[number]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._by_number.values())
+
+    def __len__(self) -> int:
+        return len(self._by_number)
+
+    def get(self, number: int) -> Step | None:
+        return self._by_number.get(number)
+
+
+Contributor = Callable[[Step, Roadmap], None]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    app_label: str
+    step: int
+    contribute: Contributor
+
+
+_registry: list[Contribution] = []
+
+
+def declared_steps(app_label: str) -> tuple[int, ...]:
+    """The steps an app serves, from its AppConfig's `method_steps`."""
+    return tuple(getattr(apps.get_app_config(app_label), "method_steps", ()))
+
+
+def step_contributor(step: int) -> Callable[[Contributor], Contributor]:
+    """Registers `contribute(step, roadmap)` for one step; its app must declare that step on its AppConfig."""
+
+    def register(contribute: Contributor) -> Contributor:
+        config = apps.get_containing_app_config(contribute.__module__)
+        if config is None:
+            raise ImproperlyConfigured(f"{contribute.__module__} is not in an installed app")
+        if step not in getattr(config, "method_steps", ()):
+            raise ImproperlyConfigured(
+                f"{config.label} contributes to step {step} but declares method_steps = "
+                f"{getattr(config, 'method_steps', ())!r} on its AppConfig"
+            )
+        contribution = Contribution(config.label, step, contribute)
+        if contribution not in _registry:
+            _registry.append(contribution)
+        return contribute
+
+    return register
+
+
+def contributions() -> list[Contribution]:
+    """Registered contributions, in the order of INSTALLED_APPS (a stable order for the pages and the tests)."""
+    order = {config.label: index for index, config in enumerate(apps.get_app_configs())}
+    return sorted(_registry, key=lambda c: order.get(c.app_label, len(order)))
+
+
+def step_apps(number: int) -> list[str]:
+    """The apps that declare a step, in the order of INSTALLED_APPS."""
+    return [c.label for c in apps.get_app_configs() if number in getattr(c, "method_steps", ())]
+
+
+def roadmap_steps(roadmap: Roadmap) -> Steps:
     """The seven steps, computed in a fixed number of queries."""
     subquery_counts = {
         "enjeux": _count(Enjeu.objects.all()),
@@ -88,51 +203,13 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
     def n(singular: str, plural: str, count: int) -> str:
         return ngettext(singular, plural, count) % {"count": count}
 
-    steps = [
-        Step(
-            1,
-            _("Organiser la démarche"),
-            "projectgroup",
-            _("Constituer le groupe projet, fixer le mandat, le calendrier et la gouvernance."),
-        ),
-        Step(
-            2,
-            _("Connaître le sujet"),
-            "projectgroup",
-            _("Partager une définition commune de l'inclusion numérique et les représentations de chacun."),
-        ),
-        Step(
-            3,
-            _("Définir les enjeux"),
-            "diagnostics",
-            _("Croiser le diagnostic chiffré et les ateliers participatifs pour formuler les enjeux en questions."),
-        ),
-        Step(
-            4,
-            _("Chantiers et ressources"),
-            "chantiers",
-            _("Passer des enjeux aux chantiers clés, évaluer leur faisabilité et cartographier les ressources."),
-        ),
-        Step(
-            5,
-            _("S'inspirer"),
-            "inspiration",
-            _("Découvrir des expériences d'autres territoires, visiter, échanger avec leurs porteurs."),
-        ),
-        Step(
-            6,
-            _("Formaliser la feuille de route"),
-            "roadmap",
-            _("Rédiger défis et fiches actions, chiffrer, faire adopter par l'assemblée délibérante."),
-        ),
-        Step(
-            7,
-            _("Évaluer"),
-            "evaluation",
-            _("Cadrer l'évaluation, suivre les indicateurs dans le temps, rendre compte."),
-        ),
-    ]
-    s1, s2, s3, s4, s5, s6, s7 = steps
+    steps = Steps(
+        [
+            Step(number, title, next(iter(step_apps(number)), "roadmap"), summary)
+            for number, title, summary in METHOD_STEPS
+        ]
+    )
+    s1, s3, s4, s6 = steps[1], steps[3], steps[4], steps[6]
 
     if counts["communes"]:
         s1.done.append(
@@ -144,7 +221,7 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
         )
     else:
         s1.missing.append(_("Indiquez les communes du territoire."))
-    s1.links.append(Link(_("Le territoire"), url("roadmap:territory_detail", territory_pk=roadmap.territory_id)))
+    s1.links.append(Link(_("Le territoire"), url("territories:territory_detail", territory_pk=roadmap.territory_id)))
     if counts["members"] > 1:
         s1.done.append(
             n(
@@ -156,9 +233,6 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
     else:
         s1.missing.append(_("Invitez les membres du groupe projet (élus, agents, partenaires)."))
     s1.links.append(Link(_("Les membres"), reverse("tenancy:members"), requires="admin"))
-    s1.missing.append(_("Le module « groupe projet » (mandat, calendrier, gouvernance) arrive bientôt."))
-
-    # Step 2's tour de table and step 3's diagnostic import are reported by workshops/ and diagnostics/.
 
     if counts["enjeux"]:
         s3.done.append(n("%(count)d enjeu formulé", "%(count)d enjeux formulés", counts["enjeux"]))
@@ -179,8 +253,6 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
     else:
         s4.missing.append(_("Identifiez les chantiers clés qui répondent aux enjeux."))
     s4.links.append(Link(_("Les chantiers"), url("roadmap:chantier_list")))
-
-    s5.missing.append(_("Repérez des expériences inspirantes d'autres territoires."))
 
     if counts["defis"]:
         s6.done.append(n("%(count)d défi", "%(count)d défis", counts["defis"]))
@@ -204,22 +276,13 @@ def roadmap_steps(roadmap: Roadmap) -> list[Step]:
         s6.missing.append(_("Faites adopter la feuille de route par l'assemblée délibérante."))
     s6.links += [
         Link(_("Les défis"), url("roadmap:defi_list")),
+        Link(_("Organiser les défis"), url("roadmap:defi_board")),
         Link(_("Les actions"), url("roadmap:action_list")),
         Link(_("La chaîne complète"), url("roadmap:chain")),
     ]
 
-    s7.missing.append(_("Cadrez l'évaluation : question évaluative, indicateurs, calendrier de collecte."))
-
-    # Each step's app may add what it knows (e.g. workshops held, diagnostic imported): <app>/progress.py
-    # defines `contribute(steps, roadmap)`, which must use a fixed number of queries.
-    for app in PROGRESS_APPS:
-        try:
-            progress = importlib.import_module(f"{app}.progress")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.progress":
-                raise
-            continue
-        progress.contribute(steps, roadmap)
+    for contribution in contributions():
+        contribution.contribute(steps[contribution.step], roadmap)
 
     for step in steps:
         step.links.insert(0, Link(_("Ouvrir l'étape"), url("roadmap:step", number=step.number, **pk)))

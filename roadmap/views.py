@@ -1,23 +1,23 @@
+"""The spine's pages: roadmaps, their steps, enjeux → défis → chantiers → actions, the chain, the défis board."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from roadmap import actions as workflows
 from roadmap.chain import build_chain
-from roadmap.forms import RoadmapForm, TerritoryForm
-from roadmap.models import OrderedInRoadmap, Roadmap
+from roadmap.forms import RoadmapForm
+from roadmap.gaps import roadmap_gaps
+from roadmap.models import Defi, OrderedInRoadmap, Roadmap
 from roadmap.spine import SPINE_KINDS, SpineKind
 from roadmap.steps import roadmap_steps
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
-
-# --- Roadmaps -------------------------------------------------------------------------------------
 
 
 def _roadmap(request: TenantRequest, roadmap_pk: int) -> Roadmap:
@@ -36,9 +36,10 @@ def roadmap_detail(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 def roadmap_step(request: TenantRequest, roadmap_pk: int, number: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
     steps = roadmap_steps(roadmap)
-    if not 1 <= number <= len(steps):
+    step = steps.get(number)
+    if step is None:
         raise Http404
-    return render(request, "roadmap/step_detail.html", {"roadmap": roadmap, "steps": steps, "step": steps[number - 1]})
+    return render(request, "roadmap/step_detail.html", {"roadmap": roadmap, "steps": steps, "step": step})
 
 
 @editor_required
@@ -47,7 +48,7 @@ def roadmap_create(request: TenantRequest) -> HttpResponse:
     form = RoadmapForm(request.POST or None, organization=request.tenant)
     if not request.tenant.territories.exists():
         messages.info(request, _("Définissez d'abord le territoire de la feuille de route."))
-        return redirect("roadmap:territory_create")
+        return redirect("territories:territory_create")
     if request.method == "POST" and form.is_valid():
         roadmap = form.save()
         messages.success(request, _("Feuille de route « %(title)s » créée.") % {"title": roadmap.title})
@@ -72,7 +73,7 @@ def roadmap_edit(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 def roadmap_delete(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
     if request.method == "POST":
-        roadmap.delete()
+        workflows.delete_roadmap(roadmap)
         messages.success(request, _("Feuille de route « %(title)s » supprimée.") % {"title": roadmap.title})
         return redirect("tenancy:home")
     return render(request, "roadmap/confirm_delete.html", {"object": roadmap, "roadmap": roadmap})
@@ -83,75 +84,6 @@ def roadmap_delete(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 def roadmap_chain(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
     return render(request, "roadmap/chain.html", {"roadmap": roadmap, "chain": build_chain(roadmap)})
-
-
-# --- Territories ----------------------------------------------------------------------------------
-
-
-@member_required
-@require_safe
-def territory_list(request: TenantRequest) -> HttpResponse:
-    territories = request.tenant.territories.prefetch_related("communes")
-    return render(request, "roadmap/territory_list.html", {"territories": territories})
-
-
-@member_required
-@require_safe
-def territory_detail(request: TenantRequest, territory_pk: int) -> HttpResponse:
-    territory = get_object_or_404(request.tenant.territories, pk=territory_pk)
-    communes = territory.communes.order_by("name")
-    return render(
-        request,
-        "roadmap/territory_detail.html",
-        {
-            "territory": territory,
-            "communes": communes,
-            "population": territory.population(),
-            "has_geometry": territory.has_geometry(),
-        },
-    )
-
-
-@editor_required
-@require_http_methods(["GET", "POST"])
-def territory_create(request: TenantRequest) -> HttpResponse:
-    return _territory_form(request, None)
-
-
-@editor_required
-@require_http_methods(["GET", "POST"])
-def territory_edit(request: TenantRequest, territory_pk: int) -> HttpResponse:
-    territory = get_object_or_404(request.tenant.territories, pk=territory_pk)
-    return _territory_form(request, territory)
-
-
-def _territory_form(request: TenantRequest, territory: Any) -> HttpResponse:
-    form = TerritoryForm(request.POST or None, instance=territory, organization=request.tenant)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            territory = form.save()
-        messages.success(request, _("Territoire « %(name)s » enregistré.") % {"name": territory.name})
-        return redirect(territory)
-    return render(request, "roadmap/territory_form.html", {"form": form, "territory": territory})
-
-
-@editor_required
-@require_http_methods(["GET", "POST"])
-def territory_delete(request: TenantRequest, territory_pk: int) -> HttpResponse:
-    territory = get_object_or_404(request.tenant.territories, pk=territory_pk)
-    if request.method == "POST":
-        try:
-            territory.delete()
-        except ProtectedError:
-            messages.error(request, _("Ce territoire porte une feuille de route : supprimez-la d'abord."))
-            return redirect(territory)
-        messages.success(request, _("Territoire supprimé."))
-        return redirect("roadmap:territory_list")
-    return render(request, "roadmap/confirm_delete.html", {"object": territory})
-
-
-# --- Spine elements: enjeux, défis, chantiers, actions --------------------------------------------
-# One set of views for the four kinds; `kind` comes from the URL pattern's extra arguments.
 
 
 def _spine_object(request: TenantRequest, kind: SpineKind, kwargs: dict[str, Any]) -> Any:
@@ -175,7 +107,7 @@ def spine_list(request: TenantRequest, roadmap_pk: int, kind_name: str) -> HttpR
     if request.method == "POST":
         form = kind.form(request.POST, roadmap=roadmap, prefix="new")
         if form.is_valid():
-            item = form.save()
+            item = workflows.save_spine_item(form)
             if not request.htmx:
                 messages.success(request, _("« %(label)s » ajouté.") % {"label": item.label})
                 return redirect(request.path)
@@ -202,15 +134,19 @@ def spine_edit(request: TenantRequest, kind_name: str, **kwargs: Any) -> HttpRes
     item = _spine_object(request, kind, kwargs)
     form = kind.form(request.POST or None, instance=item, roadmap=item.roadmap)
     if request.method == "POST" and form.is_valid():
-        item = form.save()
-        if request.htmx:
-            return render(
-                request,
-                "roadmap/spine_list.html#item-row",
-                {"kind": kind, "item": item, "roadmap": item.roadmap},
-            )
-        messages.success(request, _("« %(label)s » enregistré.") % {"label": item.label})
-        return redirect(f"roadmap:{kind.name}_list", roadmap_pk=item.roadmap_id)
+        try:
+            item = workflows.save_spine_item(form)
+        except workflows.StaleEdit as stale:
+            form.refuse_stale_edit(stale)  # nothing saved; the form comes back with what was typed
+        else:
+            if request.htmx:
+                return render(
+                    request,
+                    "roadmap/spine_list.html#item-row",
+                    {"kind": kind, "item": item, "roadmap": item.roadmap},
+                )
+            messages.success(request, _("« %(label)s » enregistré.") % {"label": item.label})
+            return redirect(f"roadmap:{kind.name}_list", roadmap_pk=item.roadmap_id)
     context = {"kind": kind, "item": item, "form": form, "roadmap": item.roadmap}
     if request.htmx:
         return render(request, "roadmap/spine_list.html#item-form", context)
@@ -241,3 +177,32 @@ def spine_delete(request: TenantRequest, kind_name: str, **kwargs: Any) -> HttpR
         messages.success(request, _("« %(label)s » supprimé.") % {"label": item.label})
         return redirect(f"roadmap:{kind.name}_list", roadmap_pk=item.roadmap_id)
     return render(request, "roadmap/confirm_delete.html", {"object": item, "roadmap": item.roadmap, "kind": kind})
+
+
+@read_or_edit_required
+@require_http_methods(["GET", "POST"])
+def defi_board(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
+    """The défis as columns of chantiers; a chantier moves by drag-and-drop or with its « Placer dans » menu.
+
+    An htmx move gets the board back, and out of band the gaps list, which a move can open or close."""
+    roadmap = _roadmap(request, roadmap_pk)
+    if request.method == "POST":
+        chantier = get_object_or_404(request.tenant.chantiers.filter(roadmap=roadmap), pk=request.POST.get("chantier"))
+        target = request.POST.get("defi") or None
+        defi = get_object_or_404(request.tenant.defis.filter(roadmap=roadmap), pk=target) if target else None
+        try:
+            position = max(1, int(request.POST.get("position") or 0))
+        except ValueError:
+            position = 0
+        workflows.place_chantier(chantier, defi, position or None)
+        if not request.htmx:
+            messages.success(request, _("Chantier « %(title)s » placé.") % {"title": chantier.title})
+            return redirect("roadmap:defi_board", roadmap_pk=roadmap.pk)
+    defis = list(Defi.objects.filter(roadmap=roadmap).prefetch_related("enjeux").order_by("order", "pk"))
+    chantiers = list(roadmap.chantiers.select_related("defi").prefetch_related("actions").order_by("order", "pk"))
+    columns: list[tuple[Defi | None, list[Any]]] = [(d, [c for c in chantiers if c.defi_id == d.pk]) for d in defis]
+    columns.append((None, [c for c in chantiers if c.defi_id is None]))
+    context = {"roadmap": roadmap, "columns": columns, "defis": defis, "gaps": roadmap_gaps(roadmap)}
+    if request.htmx:
+        return render(request, "roadmap/defi_board.html#board_update", context)
+    return render(request, "roadmap/defi_board.html", context)

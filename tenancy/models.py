@@ -6,17 +6,21 @@ Every tenant-owned row elsewhere carries an `organization` key; views reach it o
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.urls import reverse
+from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from tenancy.paths import public_reverse
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -63,6 +67,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.memberships.select_related("organization").order_by("organization__name")
 
 
+@functools.cache
+def url_segments() -> frozenset[str]:
+    """The first path segments the project's own pages use (connexion, atelier, static…): no organisation may take
+    one as its slug, since `/<slug>/…` is where an organisation's pages live (tenancy.middleware)."""
+    segments = {settings.STATIC_URL.strip("/"), settings.MEDIA_URL.strip("/"), "admin"}
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^")
+            if not route and hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+            else:
+                segments.add(route.split("/")[0])
+
+    walk(get_resolver().url_patterns, "")
+    return frozenset(s for s in segments if s and "<" not in s)
+
+
 class Organization(models.Model):
     """A tenant: an intercommunalité, a département, a city or a support hub."""
 
@@ -90,7 +112,7 @@ class Organization(models.Model):
         if not self.slug:
             base = slugify(self.name)[:70] or "organisation"
             slug, n = base, 2
-            while Organization.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            while slug in url_segments() or Organization.objects.filter(slug=slug).exclude(pk=self.pk).exists():
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
         super().save(*args, **kwargs)
@@ -176,7 +198,8 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organization}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tenancy:accept_invitation", kwargs={"token": self.token})
+        # For someone not yet a member: no organisation in the link.
+        return public_reverse("tenancy:accept_invitation", kwargs={"token": self.token})
 
     @property
     def is_expired(self) -> bool:

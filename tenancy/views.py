@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,6 +18,7 @@ from tenancy.access import TenantRequest, admin_required, member_required
 from tenancy.forms import AcceptInvitationForm, EmailAuthenticationForm, InvitationForm, MembershipRoleForm
 from tenancy.middleware import SESSION_KEY
 from tenancy.models import Invitation, Membership, Role, User
+from tenancy.paths import organization_path, outside_prefix, public_reverse, split_organization
 
 
 class EmailLoginView(LoginView):
@@ -53,7 +58,27 @@ def switch_organization(request: TenantRequest) -> HttpResponse:
     )
     request.session[SESSION_KEY] = membership.organization_id
     messages.info(request, _("Vous travaillez maintenant pour « %(name)s ».") % {"name": membership.organization.name})
-    return redirect("tenancy:home")
+    return redirect(same_page_in(membership.organization.slug, request.POST.get("next", "")))
+
+
+def same_page_in(slug: str, current: str) -> str:
+    """The page of `current` (a path under the organisation being left) in another organisation, when it shows no
+    particular object (a list, the members…); else that organisation's home."""
+    home = organization_path(slug, public_reverse("tenancy:home"))
+    if not url_has_allowed_host_and_scheme(current, allowed_hosts=None):
+        return home
+    _, rest = split_organization(urlsplit(current).path.removeprefix(outside_prefix().rstrip("/")))
+    try:
+        match = resolve(rest)
+    except Resolver404:
+        return home
+    if any(name.endswith("_pk") for name in match.kwargs) or match.url_name in NOT_CARRIED_OVER:
+        return home
+    return organization_path(slug, rest)
+
+
+# Pages that make no sense in the organisation one switches to.
+NOT_CARRIED_OVER = {"switch_organization", "no_organization"}
 
 
 @admin_required

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import Resolver404, resolve, reverse
 
 from roadmap.models import Roadmap
 from tenancy.models import Membership, Organization, Role, User
+from tenancy.paths import organization_path
 from tests.factories import MembershipFactory, OrganizationFactory, RoadmapFactory, UserFactory
 
 
@@ -20,9 +24,46 @@ class Tenant:
     roadmap: Roadmap
 
     def client_for(self, user: User) -> Client:
-        client = Client()
+        client = OrganizationClient(self.organization)
         client.force_login(user)
         return client
+
+    def path(self, path: str) -> str:
+        """An organisation-free path (as `reverse()` or `get_absolute_url()` give it in a test) under this organisation."""
+        return organization_path(self.organization.slug, path)
+
+    def url(self, viewname: str, **kwargs: Any) -> str:
+        """A page of this organisation, as its own links give it (`/<slug>/…`)."""
+        return organization_url(self.organization, viewname, **kwargs)
+
+
+def organization_url(organization: Organization, viewname: str, **kwargs: Any) -> str:
+    return organization_path(organization.slug, reverse(viewname, kwargs=kwargs or None))
+
+
+def requires_organization(path: str) -> bool:
+    """Whether an organisation-free path is an organisation's page (tenancy.access.member_required)."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "requires_organization", False)
+
+
+class OrganizationClient(Client):
+    """A member's browser tab on one organisation. Tests build URLs with `reverse()` outside any request, hence
+    without the organisation; such a path to an organisation's page is opened under this client's organisation,
+    exactly where the application's own links lead (see tenancy.middleware). Paths that already carry an
+    organisation, and public paths, are opened as they are."""
+
+    def __init__(self, organization: Organization, **defaults: Any) -> None:
+        super().__init__(**defaults)
+        self.organization = organization
+
+    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if requires_organization(path):
+            path = organization_path(self.organization.slug, path)
+        return super().generic(method, path, *args, **kwargs)
 
 
 def make_tenant(name: str) -> Tenant:

@@ -12,8 +12,9 @@ from django.db.models import Model
 from factory.django import DjangoModelFactory
 
 import tests
-from roadmap.models import Action, Chantier, Commune, Defi, Enjeu, Roadmap, Territory
+from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
 from tenancy.models import Invitation, Membership, Organization, Role, User
+from territories.models import Commune, Territory
 
 PASSWORD = "mot-de-passe-de-test"
 

@@ -1,4 +1,4 @@
-"""Static checks of the production docker-compose stack, and of config.local_services' env handling.
+"""Static checks of the production docker-compose stack.
 
 Nothing here needs Docker, a database or a running server.
 """
@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import environ
 import pytest
 import yaml
-
-from config import local_services
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -119,33 +116,3 @@ def test_postgres_data_volume() -> None:
     declared = set(_compose().get("volumes") or {})
     assert {source for source, _ in volumes} <= declared
     assert "media" in declared
-
-
-# --- config.local_services: environment URLs win, nothing is started -----------------------------------
-
-
-def test_local_services_return_environment_urls_untouched(monkeypatch: pytest.MonkeyPatch) -> None:
-    def must_not_start(*args: object, **kwargs: object) -> str:
-        raise AssertionError("a local server was started although the URL is in the environment")
-
-    monkeypatch.setattr(local_services, "_pg_ensure", must_not_start)
-    monkeypatch.setattr(local_services, "_redis_ensure", must_not_start)
-    database = "postgres://cap:s3cret@db.example.org:5433/cap_partage?sslmode=require"
-    redis = "redis://:pw@cache.example.org:6380/2"
-    monkeypatch.setenv("DATABASE_URL", database)
-    monkeypatch.setenv("REDIS_URL", redis)
-
-    assert local_services.database_url() == database
-    assert local_services.redis_url() == redis
-
-
-def test_local_database_url_parses_to_socket_host() -> None:
-    socket_dir = Path("/srv/some dir+x/var/postgres")
-    info = local_services._PgInfo(pid=1, socket_dir=socket_dir, port=5432, status="ready")
-
-    config = environ.Env.db_url_config(local_services._pg_url(info))
-
-    assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert config["HOST"] == str(socket_dir)
-    assert config["NAME"] == local_services.PG_DATABASE
-    assert config["USER"] == local_services.PG_USER

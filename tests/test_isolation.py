@@ -24,7 +24,7 @@ PLAIN_ROUTES = [r for r in ROUTES if not r.arguments]
 
 def test_the_walk_finds_the_project_routes() -> None:
     names = {r.name for r in ROUTES}
-    assert {"roadmap:enjeu_edit", "roadmap:chain", "tenancy:members", "roadmap:territory_detail"} <= names
+    assert {"roadmap:enjeu_edit", "roadmap:chain", "tenancy:members", "territories:territory_detail"} <= names
     assert len(OBJECT_ROUTES) >= 25
 
 
@@ -54,7 +54,7 @@ def test_lists_never_show_another_organisations_objects(route: Route, tenant_a: 
     for object_route in OBJECT_ROUTES:
         objects_a.kwargs_for(object_route)  # creates one object of every routed model in tenant A
     client = tenant_b.client_for(tenant_b.admin)
-    response = client.get(objects_a.url(route), follow=True)
+    response = client.get(TenantObjects(tenant_b).url(route), follow=True)
     assert response.status_code in (200, 405)
     content = response.content.decode()
     for marker in objects_a.markers():
@@ -93,10 +93,19 @@ def test_a_reader_changes_nothing(route: Route, tenant_a: Tenant) -> None:
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
 def test_someone_without_organisation_sees_nothing(route: Route, tenant_a: Tenant, outsider_client: Client) -> None:
     url = TenantObjects(tenant_a).url(route)
-    response = outsider_client.get(url)
-    assert response.status_code in (302, 405), (route.name, response.status_code)
-    if response.status_code == 302:
-        assert response.url.endswith("/sans-organisation/")
+    assert url.startswith(f"/{tenant_a.organization.slug}/")
+    for method in ("GET", "POST"):
+        assert getattr(outsider_client, method.lower())(url).status_code == 404, (route.name, method)
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_another_organisations_address_is_a_404(route: Route, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    """B's member typing A's organisation in the URL (or following A's link) learns nothing, not even in a 403."""
+    url = TenantObjects(tenant_a).url(route)
+    client = Client()
+    client.force_login(tenant_b.admin)
+    for method in ("GET", "POST"):
+        assert getattr(client, method.lower())(url).status_code == 404, (route.name, method)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_PATTERNS], ids=lambda r: r.name)

@@ -14,6 +14,8 @@ from django.apps import apps
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tenancy.paths import organization_path
+from tests.conftest import requires_organization
 from tests.factories import all_factories
 
 # URL arguments that are not object ids, with the value to use.
@@ -23,8 +25,8 @@ PLAIN_ARGUMENTS: dict[str, Any] = {"number": 1, "code": "ABCDEF"}
 # Patterns reachable without belonging to the tenant, on purpose; each with its reason.
 PUBLIC_PATTERNS: dict[str, str] = {
     "tenancy:accept_invitation": "the secret token in the link is the credential; no tenant data is listed",
-    "roadmap:public": "opt-in public page of an adopted roadmap: unguessable UUID key, read-only (test_adoption.py)",
-    "roadmap:public_pdf": "the PDF of that public page's adopted version, same key and opt-in as roadmap:public",
+    "adoption:public": "opt-in public page of an adopted roadmap: unguessable UUID key, read-only (test_adoption.py)",
+    "adoption:public_pdf": "the PDF of that public page's adopted version, same key and opt-in as roadmap:public",
     # Workshop participants have no account: the join code shown in the room gives access to that group
     # only, their signed cookie token to their own ballot (tests/workshops/test_phone.py tests both).
     "workshops:participant_join_form": "asks for a join code; shows no data",
@@ -110,7 +112,11 @@ class TenantObjects:
         return kwargs
 
     def url(self, route: Route) -> str:
-        return reverse(route.name, kwargs=self.kwargs_for(route))
+        """The route's URL as the application links to it: under this tenant's organisation for its pages."""
+        path = reverse(route.name, kwargs=self.kwargs_for(route))
+        if requires_organization(path):
+            return organization_path(self.tenant.organization.slug, path)
+        return path
 
     def markers(self) -> list[str]:
         """Texts that identify this tenant's objects; none may appear in another tenant's pages."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -420,22 +420,41 @@ def confirm_merge(proposal: MergeProposal) -> Item:
 # --- Matrix -----------------------------------------------------------------------------------------
 
 
+class PostIt(NamedTuple):
+    """Where the animator puts one of an item's post-its; a text left as None keeps the one already written."""
+
+    x: str
+    reason: str | None = None
+    what_it_takes: str | None = None
+
+
 @transaction.atomic
+def place_postits(item: Item, postits: Mapping[str, PostIt]) -> list[Placement]:
+    """Put (or move) an item's post-its ({moment: PostIt}) all together, or none when one is refused."""
+    group = _locked_group(item.group)
+    workshop = group.workshop
+    for moment, postit in postits.items():
+        if moment not in dict(workshop.moments):
+            raise Refused(_("Ce post-it n'existe pas pour ce type d'atelier."))
+        if postit.x not in Maitrise.values:
+            raise Refused(_("Choisissez faible, moyen ou fort."))
+    placements = []
+    for moment, postit in postits.items():
+        defaults: dict[str, Any] = {"organization_id": item.organization_id, "x": postit.x}
+        if postit.reason is not None:
+            defaults["reason"] = clean_text(postit.reason).strip()
+        if postit.what_it_takes is not None and workshop.kind == Kind.DIX_ANS:
+            defaults["what_it_takes"] = clean_text(postit.what_it_takes).strip()
+        placement, _created = Placement.objects.update_or_create(item=item, moment=moment, defaults=defaults)
+        placements.append(placement)
+    if placements:
+        _bump(group)
+    return placements
+
+
 def place(item: Item, moment: str, x: str, reason: str | None = None, what_it_takes: str | None = None) -> Placement:
-    """Put (or move) a post-it in a column; a reason left as None keeps the one already written."""
-    workshop = item.group.workshop
-    if moment not in dict(workshop.moments):
-        raise Refused(_("Ce post-it n'existe pas pour ce type d'atelier."))
-    if x not in Maitrise.values:
-        raise Refused(_("Choisissez faible, moyen ou fort."))
-    defaults: dict[str, Any] = {"organization_id": item.organization_id, "x": x}
-    if reason is not None:
-        defaults["reason"] = reason.strip()
-    if what_it_takes is not None and workshop.kind == Kind.DIX_ANS:
-        defaults["what_it_takes"] = what_it_takes.strip()
-    placement, _created = Placement.objects.update_or_create(item=item, moment=moment, defaults=defaults)
-    _bump(item.group)
-    return placement
+    """Put (or move) one post-it in a column; a reason left as None keeps the one already written."""
+    return place_postits(item, {moment: PostIt(x, reason, what_it_takes)})[0]
 
 
 # --- Tour de table, enjeux, templates ---------------------------------------------------------------
@@ -489,6 +508,52 @@ def create_enjeu(workshop: Workshop, question: str, items: Iterable[Item], descr
 
 
 @transaction.atomic
+def create_workshop(workshop: Workshop, group_count: int) -> Workshop:
+    """Save a new session (built by WorkshopForm) with its groups « Groupe 1 » … « Groupe n », each with its code."""
+    if group_count < 1:
+        raise Refused(_("Un atelier se tient en un groupe au moins."))
+    workshop.save()
+    for n in range(1, group_count + 1):
+        WorkshopGroup.objects.create(
+            organization_id=workshop.organization_id, workshop=workshop, name=_("Groupe %(n)d") % {"n": n}
+        )
+    return workshop
+
+
+def _started(workshop: Workshop) -> bool:
+    """A group has moved past the question, or something was collected: the type of workshop is then settled."""
+    groups = WorkshopGroup.objects.select_for_update().filter(workshop_id=workshop.pk)
+    return (
+        any(group.stage != Stage.QUESTION for group in groups)
+        or Item.objects.filter(group__workshop_id=workshop.pk).exists()
+        or Answer.objects.filter(group__workshop_id=workshop.pk).exists()
+    )
+
+
+@transaction.atomic
+def update_workshop(workshop: Workshop, changes: Mapping[str, Any]) -> Workshop:
+    """Save the animator's changes ({field: value}) to the session, and only those fields.
+
+    The type can't change once a group has started: its stages would not fit the new type. The groups' rows are
+    locked for the check, so no group starts in between.
+    """
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if "kind" in changes and changes["kind"] != locked.kind and _started(locked):
+        raise Refused(_("Un groupe a déjà commencé : le type d'atelier ne change plus."))
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=[*changes, "updated_at"])
+    return locked
+
+
+def write_synthesis(workshop: Workshop, text: str) -> Workshop:
+    """The observer's notes taken on the spot (« synthèse à chaud »)."""
+    workshop.synthesis = clean_text(text).strip()
+    workshop.save(update_fields=["synthesis", "updated_at"])
+    return workshop
+
+
+@transaction.atomic
 def duplicate(workshop: Workshop, title: str | None = None) -> Workshop:
     """A new session prepared like this one (question, timers, groups), with no item, vote or post-it."""
     copy_fields: dict[str, Any] = {
@@ -502,6 +567,12 @@ def duplicate(workshop: Workshop, title: str | None = None) -> Workshop:
     return new
 
 
+@transaction.atomic
 def add_group(workshop: Workshop, name: str) -> WorkshopGroup:
-    name = " ".join((name or "").split()) or _("Groupe %(n)d") % {"n": workshop.groups.count() + 1}
+    """A group more (its own join code); unnamed, it is « Groupe n+1 ».
+
+    The session's row is locked, so two groups added at once don't both become « Groupe 3 ».
+    """
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    name = " ".join(clean_text(name).split()) or _("Groupe %(n)d") % {"n": workshop.groups.count() + 1}
     return WorkshopGroup.objects.create(organization_id=workshop.organization_id, workshop=workshop, name=name[:100])

@@ -163,7 +163,7 @@ class WorkshopGroup(models.Model):
 
     def live_items(self) -> ItemQuerySet:
         """Accepted items still standing on their own (not merged into another); struck ones included."""
-        return Item.objects.filter(group=self, status=Item.Status.ACCEPTED, merged_into__isnull=True)
+        return Item.objects.filter(group=self).live()
 
     def votable_items(self) -> ItemQuerySet:
         return self.live_items().filter(struck=False)
@@ -194,6 +194,21 @@ class WorkshopGroup(models.Model):
 
 
 class ItemQuerySet(models.QuerySet["Item"]):
+    def live(self) -> ItemQuerySet:
+        """Accepted items still standing on their own (not merged into another); struck ones included."""
+        return self.filter(status=Item.Status.ACCEPTED, merged_into__isnull=True)
+
+    def with_points_by_group(self) -> dict[int, list[Item]]:
+        """These items' live ones annotated with `total`, by group id, in order of entry: one query for all groups."""
+        by_group: dict[int, list[Item]] = {}
+        for item in self.live().with_points().order_by("group_id", "number"):
+            by_group.setdefault(item.group_id, []).append(item)
+        return by_group
+
+    def tops_by_group(self) -> dict[int, list[Item]]:
+        """The top 10 of each group of these items (`top_items`), in one query; a group without points has none."""
+        return {group_id: top_items(items) for group_id, items in self.with_points_by_group().items()}
+
     def with_points(self) -> ItemQuerySet:
         """Annotate `total`: phone votes + paper totals, and those of the merged originals."""
         own_votes = Coalesce(Sum("votes__points"), 0)

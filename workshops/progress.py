@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from roadmap.models import Roadmap
-from roadmap.steps import Link, Step
+from roadmap.steps import Link, Step, step_contributor
 from workshops.models import Kind, Stage
 
 
-def contribute(steps: list[Step], roadmap: Roadmap) -> None:
+def _counts(roadmap: Roadmap) -> dict[str, int]:
     """One query: workshops of this roadmap by type, and those whose groups reached their results."""
     reached = Q(groups__stage__in=[Stage.RANKING, Stage.MATRIX, Stage.DONE])
     counts = roadmap.workshops.aggregate(
@@ -21,9 +21,14 @@ def contribute(steps: list[Step], roadmap: Roadmap) -> None:
         tours=Count("pk", filter=Q(kind=Kind.TOUR_DE_TABLE), distinct=True),
         answers=Count("groups__answers", filter=Q(kind=Kind.TOUR_DE_TABLE)),
     )
-    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": roadmap.pk})
-    step2, step3 = steps[1], steps[2]
+    return counts
 
+
+@step_contributor(2)
+def tour_de_table(step2: Step, roadmap: Roadmap) -> None:
+    """One query."""
+    counts = _counts(roadmap)
+    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": roadmap.pk})
     if counts["tours"]:
         step2.done.append(
             ngettext(
@@ -37,6 +42,12 @@ def contribute(steps: list[Step], roadmap: Roadmap) -> None:
         step2.missing.append(_("Organisez un tour de table : qu'est-ce que l'inclusion numérique pour chacun ?"))
     step2.links.append(Link(_("Lancer un tour de table"), url, requires="edit"))
 
+
+@step_contributor(3)
+def workshops_held(step3: Step, roadmap: Roadmap) -> None:
+    """One query."""
+    counts = _counts(roadmap)
+    url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": roadmap.pk})
     if counts["results"]:
         step3.done.append(
             ngettext(

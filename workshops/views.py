@@ -7,29 +7,27 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Max
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from roadmap.exports import html_to_pdf
+from documents.actions import start_export
+from documents.models import ExportJob
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
+from tenancy.paths import public_reverse
 from workshops import actions
 from workshops.actions import Refused
 from workshops.forms import WorkshopForm
 from workshops.models import (
-    Answer,
     Item,
     Kind,
     Maitrise,
     MergeProposal,
-    Participant,
     Placement,
     Stage,
     Workshop,
@@ -64,10 +62,7 @@ def workshop_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
         template = request.tenant.workshops.filter(pk=request.GET["modele"]).first()
     form = WorkshopForm(request.POST or None, roadmap=roadmap, instance=None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            workshop = form.save()
-            for n in range(1, form.cleaned_data["groups"] + 1):
-                actions.add_group(workshop, _("Groupe %(n)d") % {"n": n})
+        workshop = actions.create_workshop(form.save(commit=False), form.cleaned_data["groups"])
         messages.success(request, _("Atelier « %(title)s » préparé.") % {"title": workshop.title})
         return redirect(workshop)
     if template is not None and request.method == "GET":
@@ -87,9 +82,10 @@ def workshop_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 def workshop_detail(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
     groups = list(workshop.groups.annotate(participant_count=Count("participants")))
-    top_by_group = [(group, group.top()) for group in groups]
+    # One query for the live items of every group: their tops, and the items an enjeu may come from.
+    live = Item.objects.filter(group__workshop=workshop).with_points_by_group()
+    top_by_group = [(group, top_items(live.get(group.pk, []))) for group in groups]
     origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
-    items = Item.objects.filter(group__workshop=workshop, status=Item.Status.ACCEPTED, merged_into__isnull=True)
     return render(
         request,
         "workshops/workshop_detail.html",
@@ -98,7 +94,8 @@ def workshop_detail(request: TenantRequest, workshop_pk: int) -> HttpResponse:
             "roadmap": workshop.roadmap,
             "top_by_group": top_by_group,
             "origins": origins,
-            "items": items.select_related("group").order_by("group__name", "number"),
+            "items": [(group, item) for group in groups for item in live.get(group.pk, [])],
+            "jobs": list(ExportJob.objects.filter(organization=request.tenant).of(workshop)[:3]),
         },
     )
 
@@ -109,9 +106,13 @@ def workshop_edit(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
     form = WorkshopForm(request.POST or None, instance=workshop, roadmap=workshop.roadmap)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Atelier enregistré."))
-        return redirect(workshop)
+        try:
+            actions.update_workshop(workshop, {name: form.cleaned_data[name] for name in form.fields})
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Atelier enregistré."))
+            return redirect(workshop)
     return render(
         request, "workshops/workshop_form.html", {"form": form, "workshop": workshop, "roadmap": workshop.roadmap}
     )
@@ -139,8 +140,7 @@ def workshop_add_group(request: TenantRequest, workshop_pk: int) -> HttpResponse
 @require_POST
 def workshop_synthesis(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
-    workshop.synthesis = request.POST.get("synthesis", "").strip()
-    workshop.save(update_fields=["synthesis", "updated_at"])
+    actions.write_synthesis(workshop, request.POST.get("synthesis", ""))
     messages.success(request, _("Synthèse à chaud enregistrée."))
     return redirect(workshop)
 
@@ -149,7 +149,9 @@ def workshop_synthesis(request: TenantRequest, workshop_pk: int) -> HttpResponse
 @require_POST
 def workshop_enjeu(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
-    items = Item.objects.filter(group__workshop=workshop, pk__in=_ints(request.POST.getlist("items")))
+    items = Item.objects.filter(group__workshop=workshop, pk__in=_ints(request.POST.getlist("items"))).select_related(
+        "group"
+    )
     try:
         enjeu = actions.create_enjeu(
             workshop, request.POST.get("question", ""), items, request.POST.get("description", "")
@@ -166,7 +168,9 @@ def workshop_enjeu(request: TenantRequest, workshop_pk: int) -> HttpResponse:
 def workshop_plenary(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     """The groups' results side by side for the plenary restitution (projected)."""
     workshop = _workshop(request, workshop_pk)
-    columns = [(group, group.top()) for group in workshop.groups.all()]
+    groups = list(workshop.groups.all())
+    tops = Item.objects.filter(group__workshop=workshop).tops_by_group()
+    columns = [(group, tops.get(group.pk, [])) for group in groups]
     return render(request, "workshops/plenary.html", {"workshop": workshop, "columns": columns})
 
 
@@ -174,12 +178,22 @@ def workshop_plenary(request: TenantRequest, workshop_pk: int) -> HttpResponse:
 
 
 def _export_rows(workshop: Workshop) -> list[dict[str, Any]]:
+    """One row per accepted item, group by group in order of entry; the same few queries for any workshop."""
     rows = []
+    in_workshop = Item.objects.filter(group__workshop=workshop)
+    by_group = in_workshop.with_points_by_group()
+    live = {i.pk: i for items in by_group.values() for i in items}
+    ranks = {i.pk: i.rank for items in by_group.values() for i in top_items(items)}
+    accepted: dict[int, list[Item]] = {}
+    for item in (
+        in_workshop.filter(status=Item.Status.ACCEPTED)
+        .select_related("merged_into")
+        .prefetch_related("placements")
+        .order_by("number")
+    ):
+        accepted.setdefault(item.group_id, []).append(item)
     for group in workshop.groups.all():
-        live = {i.pk: i for i in group.items_with_points()}
-        ranks = {i.pk: i.rank for i in top_items(list(live.values()))}
-        items = group.items.filter(status=Item.Status.ACCEPTED).prefetch_related("placements").order_by("number")
-        for item in items:
+        for item in accepted.get(group.pk, []):
             scored = live.get(item.pk)
             placements = {p.moment: p for p in item.placements.all()}
             row: dict[str, Any] = {
@@ -225,21 +239,13 @@ def workshop_csv(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     return response
 
 
-@member_required
-@require_safe
+@editor_required
+@require_POST
 def workshop_pdf(request: TenantRequest, workshop_pk: int) -> HttpResponse:
+    """The results for the participants, produced by a worker (documents); the workshop page shows its progress."""
     workshop = _workshop(request, workshop_pk)
-    columns = [(group, group.top(), group.items_with_points()) for group in workshop.groups.all()]
-    origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
-    answers = list(Answer.objects.filter(group__workshop=workshop).select_related("group"))
-    html = render_to_string(
-        "workshops/export_pdf.html",
-        {"workshop": workshop, "columns": columns, "origins": origins, "answers": answers},
-        request=request,
-    )
-    response = HttpResponse(html_to_pdf(html).content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="atelier-{slugify(workshop.title)}.pdf"'
-    return response
+    start_export("workshop_pdf", workshop, request.user)  # type: ignore[arg-type]
+    return redirect(f"{reverse('workshops:workshop_detail', kwargs={'workshop_pk': workshop.pk})}#documents")
 
 
 # --- One group live: presenter, projector, actions ----------------------------------------------------
@@ -249,7 +255,7 @@ def _live_context(group: WorkshopGroup) -> dict[str, Any]:
     items = group.items_with_points()
     participants = list(group.participants.order_by("created_at"))
     voters = [p for p in participants if p.has_voted]
-    top = group.top() if group.stage in (Stage.RANKING, Stage.MATRIX, Stage.DONE) else []
+    top = top_items(items) if group.stage in (Stage.RANKING, Stage.MATRIX, Stage.DONE) else []
     placements = Placement.objects.filter(item__group=group).select_related("item")
     max_total = max([getattr(i, "total", 0) for i in items] + [1])
     posts = []
@@ -283,7 +289,7 @@ def _live_context(group: WorkshopGroup) -> dict[str, Any]:
 
 
 def _join_url(request: TenantRequest, group: WorkshopGroup) -> str:
-    return request.build_absolute_uri(reverse("workshops:participant_page", kwargs={"code": group.code}))
+    return request.build_absolute_uri(public_reverse("workshops:participant_page", kwargs={"code": group.code}))
 
 
 @member_required
@@ -321,18 +327,21 @@ def workshopgroup_presenter(request: TenantRequest, workshopgroup_pk: int) -> Ht
     )
 
 
-def live_version(group: WorkshopGroup) -> str:
+def live_version(state: dict[str, Any]) -> str:
     """Changes whenever the projector's content changes: the group's own version, joins and ballots."""
-    state = Participant.objects.filter(group_id=group.pk).aggregate(n=Count("pk"), last=Max("voted_at"))
     last = state["last"].timestamp() if state["last"] else 0
-    return f"{group.version}-{state['n']}-{last}"
+    return f"{state['version']}-{state['n']}-{last}"
 
 
 @member_required
 @require_safe
 def workshopgroup_version(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
-    group = get_object_or_404(request.tenant.workshop_groups.only("pk", "version"), pk=workshopgroup_pk)
-    return JsonResponse({"version": live_version(group)})
+    """Polled by the projector and the presenter view: one query."""
+    groups = request.tenant.workshop_groups.filter(pk=workshopgroup_pk)
+    state = groups.values("pk", "version").annotate(n=Count("participants"), last=Max("participants__voted_at")).first()
+    if state is None:
+        raise Http404
+    return JsonResponse({"version": live_version(state)})
 
 
 STAGE_ACTIONS: dict[str, Any] = {
@@ -473,12 +482,18 @@ def item_edit(request: TenantRequest, item_pk: int) -> HttpResponse:
 @require_POST
 def item_place(request: TenantRequest, item_pk: int) -> HttpResponse:
     item = get_object_or_404(request.tenant.workshop_items.select_related("group__workshop"), pk=item_pk)
+    # Moving a post-it by drag-and-drop sends its column only: the reasons already written stay (None).
+    postits = {
+        moment: actions.PostIt(
+            x=request.POST[f"{moment}-x"],
+            reason=request.POST.get(f"{moment}-reason"),
+            what_it_takes=request.POST.get(f"{moment}-what"),
+        )
+        for moment, _label in item.group.workshop.moments
+        if request.POST.get(f"{moment}-x")
+    }
     try:
-        for moment, _label in item.group.workshop.moments:
-            x = request.POST.get(f"{moment}-x", "")
-            if x:
-                # Moving a post-it by drag-and-drop sends its column only: the reasons already written stay.
-                actions.place(item, moment, x, request.POST.get(f"{moment}-reason"), request.POST.get(f"{moment}-what"))
+        actions.place_postits(item, postits)
     except Refused as refusal:
         return _done(request, item.group, refusal.message)
     return _done(request, item.group)

@@ -1,18 +1,27 @@
 """Settings shared by every environment; values come from the environment (django-environ).
 
-With no DATABASE_URL / REDIS_URL, the project starts its own PostgreSQL and Redis under var/
-(see config/local_services.py) so that a fresh machine needs nothing installed by hand.
+Importing them starts nothing. Without DATABASE_URL / REDIS_URL in the environment, they are read from
+var/services.env, written by `make services` when it starts the project's own PostgreSQL and Redis
+(config/local_services.py).
 """
 
 from pathlib import Path
 
 import environ
-
-from config import local_services
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
+# Never overrides a variable already set; a missing file is no error (the check comes below).
+SERVICES_ENV_FILE = Path(env.str("CAP_VAR_DIR", default=str(BASE_DIR / "var"))).expanduser() / "services.env"
+environ.Env.read_env(SERVICES_ENV_FILE)
+for _name in ("DATABASE_URL", "REDIS_URL"):
+    if not env.str(_name, default=""):
+        raise ImproperlyConfigured(
+            f"{_name} is not set and {SERVICES_ENV_FILE} does not give it: run `make services` "
+            "(it starts PostgreSQL and Redis under var/ and writes that file), or set DATABASE_URL and REDIS_URL."
+        )
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -29,13 +38,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "tenancy",
+    "territories",
+    "documents",
     "roadmap",
+    "fiches",
+    "adoption",
     "projectgroup",
     "diagnostics",
     "workshops",
     "chantiers",
     "inspiration",
     "evaluation",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -71,11 +85,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {"default": env.db_url_config(local_services.database_url())}
+DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-REDIS_URL = local_services.redis_url()
+REDIS_URL = env.str("REDIS_URL")
 
 AUTH_USER_MODEL = "tenancy.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

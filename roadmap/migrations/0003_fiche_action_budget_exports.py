@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import roadmap.models
+import documents.storage
 import uuid
 from decimal import Decimal
 from django.conf import settings
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'En attente'), ('running', 'En cours'), ('done', 'Prêt'), ('failed', 'Échec')], default='pending', max_length=10)),
                 ('progress', models.PositiveSmallIntegerField(default=0)),
                 ('error', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, upload_to=roadmap.models.tenant_upload_path)),
+                ('file', models.FileField(blank=True, upload_to=documents.storage.tenant_upload_path)),
                 ('pages', models.PositiveIntegerField(blank=True, null=True)),
                 ('render_seconds', models.FloatField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -321,7 +321,7 @@ class Migration(migrations.Migration):
                 ('adopted_on', models.DateField(verbose_name='adoptée le')),
                 ('deliberation_number', models.CharField(max_length=100, verbose_name='n° de délibération')),
                 ('snapshot', models.JSONField()),
-                ('pdf', models.FileField(blank=True, upload_to=roadmap.models.tenant_upload_path)),
+                ('pdf', models.FileField(blank=True, upload_to=documents.storage.tenant_upload_path)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roadmap_versions', to='tenancy.organization')),

@@ -33,3 +33,36 @@ document.addEventListener("htmx:afterSettle", () => {
   const button = ownerEl && ownerEl.querySelector(`button[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
   if (button) button.focus();
 });
+// Confirmation before a form is sent: `<form data-confirm="…">` (or the same on its submit button). The text comes
+// from an HTML attribute, escaped by Django's templates, never from JavaScript source, so an apostrophe or quote in
+// the French text is safe. Capture phase: this runs before htmx's own submit listener on the form, so cancelling
+// stops an hx-post form as well as a plain one.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const submitter = event.submitter;
+  const text = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+  if (text && !window.confirm(text)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+// `<select data-autosubmit>`: choosing an option sends its form (a <noscript> button does it without JavaScript).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("[data-autosubmit]") && field.form) field.form.requestSubmit();
+});
+// `<a data-history-back href="…">`: « Annuler » goes back in the history, where the person was, with its scroll
+// position; the href (the previous page) is there for a page opened directly or without JavaScript.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-history-back]");
+  if (!link || window.history.length < 2) return;
+  let sameSite = false;
+  try {
+    sameSite = new URL(document.referrer).origin === window.location.origin;
+  } catch (error) {
+    sameSite = false;
+  }
+  if (!sameSite) return;
+  event.preventDefault();
+  window.history.back();
+});

@@ -11,11 +11,13 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
+from fiches.document import roadmap_document as snapshot
 
+from adoption.models import RoadmapVersion
 from diagnostics.importers import Scope, import_folder
-from roadmap.models import Commune, Enjeu, Roadmap, RoadmapVersion
-from roadmap.snapshot import snapshot
+from roadmap.models import Enjeu, Roadmap
 from roadmap.steps import roadmap_steps
+from territories.models import Commune
 from tests.browser.conftest import wait_for_htmx
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, EnjeuFactory
@@ -189,7 +191,7 @@ def test_the_steps_offer_each_member_only_the_links_they_can_follow(
     open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
 ) -> None:
     home = reverse("roadmap:detail", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
-    documents = reverse("roadmap:exports", args=[tenant_a.roadmap.pk])
+    documents = reverse("documents:exports", args=[tenant_a.roadmap.pk])
     lecteur = login(open_page("desktop"), tenant_a.lecteur, next_url=home)
     steps = lecteur.locator("ol.steps > li")
     expect(steps.nth(0).get_by_role("link", name="Le territoire")).to_be_visible()
@@ -294,14 +296,14 @@ def test_roadmap_pages_fit_a_phone_without_horizontal_scrolling(
         ("roadmap-home", reverse("roadmap:detail", kwargs={"roadmap_pk": roadmap.pk})),
         ("enjeux", enjeu_list_url(tenant_a)),
         ("step-3", reverse("roadmap:step", kwargs={"roadmap_pk": roadmap.pk, "number": 3})),
-        ("territories", reverse("roadmap:territory_list")),  # tables scroll inside themselves
+        ("territories", reverse("territories:territory_list")),  # tables scroll inside themselves
         ("members", reverse("tenancy:members")),
-        ("fiche", reverse("roadmap:fiche", args=[action.pk])),  # the calendar scrolls inside its box
-        ("fiche-budget", reverse("roadmap:fiche_budget", args=[action.pk])),
+        ("fiche", reverse("fiches:fiche", args=[action.pk])),  # the calendar scrolls inside its box
+        ("fiche-budget", reverse("fiches:fiche_budget", args=[action.pk])),
         ("diagnostic", reverse("diagnostics:territory", args=[roadmap.territory.pk])),
         ("chain", reverse("roadmap:chain", args=[roadmap.pk])),
-        ("documents", reverse("roadmap:exports", args=[roadmap.pk])),
-        ("public", reverse("roadmap:public", args=[roadmap.public_key])),
+        ("documents", reverse("documents:exports", args=[roadmap.pk])),
+        ("public", reverse("adoption:public", args=[roadmap.public_key])),
     ]:
         phone.goto(url)
         # A mobile browser widens its layout viewport to the page: innerWidth alone would follow the overflow.
@@ -312,12 +314,12 @@ def test_roadmap_pages_fit_a_phone_without_horizontal_scrolling(
     assert not too_wide, f"Pages wider than a 360 px phone (px): {too_wide}"
 
     # The year inputs of the budget form are reachable: their table scrolls, and is labelled for a screen reader.
-    phone.goto(reverse("roadmap:fiche_budget", args=[action.pk]))
+    phone.goto(reverse("fiches:fiche_budget", args=[action.pk]))
     region = phone.get_by_role("region", name="Dépenses TTC (€)")
     last_year = region.get_by_label("Investissement 2028")
     last_year.fill("1000")
     expect(last_year).to_be_in_viewport()
-    phone.goto(reverse("roadmap:public", args=[roadmap.public_key]))
+    phone.goto(reverse("adoption:public", args=[roadmap.public_key]))
     expect(phone.locator("main")).to_contain_text("Gouvernance non renseignée.")
 
 
@@ -325,7 +327,7 @@ def test_wide_tables_keep_their_full_width_on_a_projector(
     open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
 ) -> None:
     action = rich_roadmap(tenant_a.roadmap)
-    projector = login(open_page("projector"), tenant_a.admin, next_url=reverse("roadmap:fiche", args=[action.pk]))
+    projector = login(open_page("projector"), tenant_a.admin, next_url=reverse("fiches:fiche", args=[action.pk]))
     screenshot(projector, "foundation-projector-fiche")
     # Nothing to scroll at 1280 px: the calendar and the budget tables are shown whole.
     overflowing = projector.evaluate(

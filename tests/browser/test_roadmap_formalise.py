@@ -70,7 +70,7 @@ def test_a_fiche_is_read_and_exported_as_pdf(
     page: Page, login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
 ) -> None:
     action = rich_roadmap(tenant_a.roadmap)
-    login(page, tenant_a.admin, next_url=reverse("roadmap:fiche", args=[action.pk]))
+    login(page, tenant_a.admin, next_url=reverse("fiches:fiche", args=[action.pk]))
     expect(page.get_by_role("heading", name="Des ateliers ludiques dans un bus numérique")).to_be_visible()
     expect(page.get_by_text("Plan déséquilibré : il manque 12\u202f000,50\u00a0€ de financement")).to_be_visible()
     screenshot(page, "roadmap-fiche-action")
@@ -79,7 +79,7 @@ def test_a_fiche_is_read_and_exported_as_pdf(
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    page.goto(reverse("roadmap:fiche_budget", args=[action.pk]))
+    page.goto(reverse("fiches:fiche_budget", args=[action.pk]))
     screenshot(page, "roadmap-fiche-budget")
-    page.goto(reverse("roadmap:timeline", args=[tenant_a.roadmap.pk]))
+    page.goto(reverse("fiches:timeline", args=[tenant_a.roadmap.pk]))
     screenshot(page, "roadmap-timeline")

@@ -9,7 +9,7 @@ import pytest
 from diagnostics.analysis import aggregate, build_diagnostic, diagnose, haversine_nearest
 from diagnostics.indicators import INDICATORS
 from diagnostics.models import CommuneStatistic, Place
-from roadmap.models import Commune, Territory
+from territories.models import Commune, Territory
 
 pytestmark = pytest.mark.django_db
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from diagnostics.importers import (
     import_passage,
 )
 from diagnostics.models import CommuneStatistic, Epci, Place
-from roadmap.models import Commune, Territory
+from territories.models import Commune, Territory
 
 pytestmark = pytest.mark.django_db
 

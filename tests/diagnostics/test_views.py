@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from diagnostics.demo import load_demo_data
+from demo.diagnostics import load_demo_data
 from diagnostics.models import CommuneStatistic, ImportRun, TerritoryDiagnostic
 from diagnostics.synthesis import for_roadmap
-from roadmap.models import Commune, Territory
 from roadmap.steps import roadmap_steps
+from territories.models import Commune, Territory
 from tests.conftest import Tenant
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_for_roadmap_without_data(tenant_a: Tenant) -> None:
 
 def test_step_three_reports_the_diagnostic(dordogne: list, tenant_a: Tenant) -> None:
     territory = dronne(tenant_a)
-    step = roadmap_steps(tenant_a.roadmap)[2]
+    step = roadmap_steps(tenant_a.roadmap)[3]
     assert any("Diagnostic chiffré disponible" in str(d) for d in step.done)
     assert not any("Importez les données du diagnostic" in str(m) for m in step.missing)
     assert any(link.url == url("territory", territory) for link in step.links)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from roadmap import exports, paged
+from documents import paged
+from fiches import exports
 
 
 @pytest.fixture(autouse=True)

@@ -11,16 +11,9 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from roadmap.models import (
-    ActionExpense,
-    ActionFunding,
-    ActionPartner,
-    ActionStep,
-    Engagement,
-    ExportJob,
-    GovernanceBody,
-    RoadmapVersion,
-)
+from adoption.models import RoadmapVersion
+from documents.models import ExportJob
+from fiches.models import ActionExpense, ActionFunding, ActionPartner, ActionStep, Engagement, GovernanceBody
 from tests.factories import ActionFactory, RoadmapFactory
 
 
@@ -121,6 +114,8 @@ class ExportJobFactory(DjangoModelFactory[ExportJob]):
 
     roadmap = factory.SubFactory(RoadmapFactory)
     organization = factory.SelfAttribute("roadmap.organization")
-    kind = ExportJob.Kind.ROADMAP_PDF
+    kind = "roadmap_pdf"
+    object_id = factory.SelfAttribute("roadmap.pk")
+    subject = factory.SelfAttribute("roadmap.title")
     status = ExportJob.Status.DONE
     file = factory.django.FileField(filename="feuille-de-route.pdf", data=b"%PDF-1.4 test")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from roadmap.models import Action, ActionExpense, ActionFunding, Engagement, Roadmap
+from fiches.models import ActionExpense, ActionFunding, Engagement
+from roadmap.models import Action, Roadmap
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory, EnjeuFactory
 from tests.roadmap.factories import (
     ActionExpenseFactory,

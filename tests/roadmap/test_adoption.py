@@ -10,7 +10,9 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmap.models import GovernanceBody, Roadmap, RoadmapVersion
+from adoption.models import RoadmapVersion
+from fiches.models import GovernanceBody
+from roadmap.models import Roadmap
 from tests.conftest import Tenant
 from tests.roadmap.factories import GovernanceBodyFactory
 from tests.roadmap.richdata import rich_roadmap
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _step(client: Client, roadmap: Roadmap, step: str, **data: str) -> Any:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("roadmap:adoption", args=[roadmap.pk]), {"step": step, **data}, follow=True)
+        return client.post(reverse("adoption:adoption", args=[roadmap.pk]), {"step": step, **data}, follow=True)
 
 
 def _adopt(client: Client, roadmap: Roadmap) -> RoadmapVersion:
@@ -56,7 +58,7 @@ def test_the_workflow_from_draft_to_implementation(tenant_a: Tenant, client_a: C
     # Work goes on: the version stays as adopted.
     action.title = "Titre changé après l'adoption"
     action.save()
-    page = client_a.get(reverse("roadmap:version_detail", args=[version.pk])).content.decode()
+    page = client_a.get(reverse("adoption:version_detail", args=[version.pk])).content.decode()
     assert "Des ateliers ludiques dans un bus numérique" in page
     assert "Titre changé après l&#x27;adoption" not in page
     assert "DEL-2026-042" in page and "60\u202f000,50\u00a0€" in page
@@ -65,19 +67,19 @@ def test_the_workflow_from_draft_to_implementation(tenant_a: Tenant, client_a: C
 def test_a_reader_sees_versions_but_cannot_adopt(tenant_a: Tenant, client_a: Client, client_b: Client) -> None:
     version = _adopt(client_a, tenant_a.roadmap)
     lecteur = tenant_a.client_for(tenant_a.lecteur)
-    assert lecteur.get(reverse("roadmap:version_detail", args=[version.pk])).status_code == 200
-    assert lecteur.get(reverse("roadmap:version_pdf", args=[version.pk])).status_code == 200
+    assert lecteur.get(reverse("adoption:version_detail", args=[version.pk])).status_code == 200
+    assert lecteur.get(reverse("adoption:version_pdf", args=[version.pk])).status_code == 200
     assert (
-        lecteur.post(reverse("roadmap:adoption", args=[tenant_a.roadmap.pk]), {"step": "implement"}).status_code == 403
+        lecteur.post(reverse("adoption:adoption", args=[tenant_a.roadmap.pk]), {"step": "implement"}).status_code == 403
     )
-    assert client_b.get(reverse("roadmap:version_pdf", args=[version.pk])).status_code == 404
+    assert client_b.get(reverse("adoption:version_pdf", args=[version.pk])).status_code == 404
 
 
 def test_the_public_page_is_opt_in_and_shows_the_adopted_version(tenant_a: Tenant, client_a: Client) -> None:
     roadmap = tenant_a.roadmap
     rich_roadmap(roadmap)
     anonymous = Client()
-    url = reverse("roadmap:public", args=[roadmap.public_key])
+    url = reverse("adoption:public", args=[roadmap.public_key])
     assert anonymous.get(url).status_code == 404  # not published
     _step(client_a, roadmap, "public", is_public="on")
     assert anonymous.get(url).status_code == 404  # published, but nothing adopted yet
@@ -87,13 +89,13 @@ def test_the_public_page_is_opt_in_and_shows_the_adopted_version(tenant_a: Tenan
     content = page.content.decode()
     assert "Des ateliers ludiques dans un bus numérique" in content and "DEL-2026-042" in content
     assert "Modifier" not in content and "csrfmiddlewaretoken" not in content
-    assert anonymous.get(reverse("roadmap:public_pdf", args=[roadmap.public_key])).status_code == 200
+    assert anonymous.get(reverse("adoption:public_pdf", args=[roadmap.public_key])).status_code == 200
     _step(client_a, roadmap, "public")  # unticked: unpublished
     assert anonymous.get(url).status_code == 404
 
 
 def test_governance_bodies(tenant_a: Tenant, client_a: Client, client_b: Client) -> None:
-    url = reverse("roadmap:governance", args=[tenant_a.roadmap.pk])
+    url = reverse("fiches:governance", args=[tenant_a.roadmap.pk])
     client_a.post(
         url,
         {
@@ -112,9 +114,9 @@ def test_governance_bodies(tenant_a: Tenant, client_a: Client, client_b: Client)
     page = client_a.get(url).content.decode()
     assert "Comité technique" in page and "Tous les deux mois" in page
     assert client_b.get(url).status_code == 404
-    assert client_b.post(reverse("roadmap:governance_delete", args=[body.pk])).status_code == 404
+    assert client_b.post(reverse("fiches:governance_delete", args=[body.pk])).status_code == 404
     other = GovernanceBodyFactory(roadmap=tenant_a.roadmap)
-    client_a.post(reverse("roadmap:governance_delete", args=[other.pk]))
+    client_a.post(reverse("fiches:governance_delete", args=[other.pk]))
     assert list(GovernanceBody.objects.all()) == [body]
 
 
@@ -158,7 +160,7 @@ def test_a_presentation_or_an_adoption_in_the_future_is_refused(tenant_a: Tenant
 
 def test_a_revision_opens_only_from_an_adopted_roadmap(tenant_a: Tenant, client_a: Client) -> None:
     roadmap = tenant_a.roadmap
-    url = reverse("roadmap:adoption", args=[roadmap.pk])
+    url = reverse("adoption:adoption", args=[roadmap.pk])
     offer = "Ouvrir une révision"
     assert offer not in client_a.get(url).content.decode()
     refused = _step(client_a, roadmap, "reopen")

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from roadmap.budget import action_plan, euros, percent, roadmap_plan
-from roadmap.models import Action, ActionExpense, ActionFunding
+from fiches.budget import action_plan, euros, percent, roadmap_plan
+from fiches.models import ActionExpense, ActionFunding
+from roadmap.models import Action
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
 from tests.roadmap.factories import ActionExpenseFactory, ActionFundingFactory
@@ -95,7 +96,7 @@ def test_the_consolidated_page_writes_an_empty_year_as_a_dash_in_every_table(ten
     defi = DefiFactory(roadmap=tenant_a.roadmap, title="Former les aidants")
     action = ActionFactory(roadmap=tenant_a.roadmap, chantier=ChantierFactory(roadmap=tenant_a.roadmap, defi=defi))
     ActionExpenseFactory(action=action, year=tenant_a.roadmap.period_start + 1, kind=OP, amount=Decimal("5000"))
-    page = tenant_a.client_for(tenant_a.lecteur).get(reverse("roadmap:budget", args=[tenant_a.roadmap.pk]))
+    page = tenant_a.client_for(tenant_a.lecteur).get(reverse("fiches:budget", args=[tenant_a.roadmap.pk]))
     by_defi = page.content.decode().split("Former les aidants</th>", 1)[1].split("</tr>")[0]
     years = len(tenant_a.roadmap.years)
     cells = [

@@ -70,7 +70,7 @@ def test_gaps_are_flagged(tenant_a: Tenant, client_a: Client) -> None:
     assert "Comment personne n&#x27;y répond ?" in page and "aucun défi n'y répond" in page
     assert "Chantier sans action" in page and "pas de pilote" in page and "pas de budget" in page
     # The chain is navigable both ways: the fiche links up to its chantier and défi.
-    fiche = client_a.get(reverse("roadmap:fiche", args=[complete.pk])).content.decode()
+    fiche = client_a.get(reverse("fiches:fiche", args=[complete.pk])).content.decode()
     assert f"#chantier-{chantier.pk}" in fiche and f"#defi-{defi.pk}" in fiche
     assert answered.ref in fiche
 
@@ -126,7 +126,7 @@ def _populate(roadmap: object, n: int) -> None:
         ActionStepFactory(action=action)
 
 
-@pytest.mark.parametrize("url_name", ["roadmap:defi_board", "roadmap:budget", "roadmap:timeline"])
+@pytest.mark.parametrize("url_name", ["roadmap:defi_board", "fiches:budget", "fiches:timeline"])
 def test_pages_take_a_fixed_number_of_queries(
     tenant_a: Tenant, client_a: Client, url_name: str, django_assert_max_num_queries: object
 ) -> None:
@@ -140,7 +140,7 @@ def test_pages_take_a_fixed_number_of_queries(
     assert page.status_code == 200
 
 
-@pytest.mark.parametrize("url_name", ["roadmap:defi_board", "roadmap:budget", "roadmap:timeline"])
+@pytest.mark.parametrize("url_name", ["roadmap:defi_board", "fiches:budget", "fiches:timeline"])
 def test_step6_pages_load_their_stylesheet_in_the_head(tenant_a: Tenant, client_a: Client, url_name: str) -> None:
     page = client_a.get(reverse(url_name, args=[tenant_a.roadmap.pk])).content.decode()
     head, body = page.split("</head>")
@@ -150,7 +150,7 @@ def test_step6_pages_load_their_stylesheet_in_the_head(tenant_a: Tenant, client_
 def test_the_timeline_shows_each_actions_quarters(tenant_a: Tenant, client_a: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, title="Bus numérique")
     ActionStepFactory(action=action, label="Tournées", start_year=2026, start_quarter=2, end_year=2026, end_quarter=3)
-    page = client_a.get(reverse("roadmap:timeline", args=[tenant_a.roadmap.pk])).content.decode()
+    page = client_a.get(reverse("fiches:timeline", args=[tenant_a.roadmap.pk])).content.decode()
     assert "Bus numérique" in page and "T2 2026 – T3 2026" in page
     # 2025–2028 is 16 quarters: T2 2026 is the 6th (starts at 5/16), and the step lasts 2 quarters.
     assert "margin-left: 31.250%; width: 12.500%" in page

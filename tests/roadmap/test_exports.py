@@ -15,7 +15,8 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmap.models import Action, ExportJob
+from documents.models import ExportJob
+from roadmap.models import Action
 from tests.conftest import Tenant
 from tests.roadmap.factories import ExportJobFactory
 from tests.roadmap.richdata import rich_roadmap
@@ -42,14 +43,14 @@ def _export(client: Client, url: str, kind: str) -> ExportJob:
 
 
 def _download(client: Client, job: ExportJob) -> bytes:
-    response = client.get(reverse("roadmap:export_download", args=[job.pk]))
+    response = client.get(reverse("documents:export_download", args=[job.pk]))
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
 
 def test_the_roadmap_pdf_has_what_elus_read(tenant_a: Tenant, client_a: Client, media_root: Path) -> None:
     rich_roadmap(tenant_a.roadmap)
-    job = _export(client_a, reverse("roadmap:exports", args=[tenant_a.roadmap.pk]), "roadmap_pdf")
+    job = _export(client_a, reverse("documents:exports", args=[tenant_a.roadmap.pk]), "roadmap_pdf")
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.progress == 100
     assert Path(job.file.path).is_relative_to(media_root / "tenants" / str(tenant_a.organization.pk))
@@ -83,7 +84,7 @@ def test_the_roadmap_pdf_has_what_elus_read(tenant_a: Tenant, client_a: Client, 
 
 def test_one_fiche_as_pdf_and_docx(tenant_a: Tenant, client_a: Client) -> None:
     action = rich_roadmap(tenant_a.roadmap)
-    url = reverse("roadmap:fiche_export", args=[action.pk])
+    url = reverse("fiches:fiche_export", args=[action.pk])
     pdf_job = _export(client_a, url, "fiche_pdf")
     text = _pdf_text(_download(client_a, pdf_job))
     assert "Des ateliers ludiques dans un bus numérique" in text
@@ -117,7 +118,7 @@ def test_the_fiche_pdf_keeps_every_part_of_the_fiche(tenant_a: Tenant, client_a:
     """The print markup of the fiche is its own (lean, for speed): it must still carry what the web fiche shows."""
     action = rich_roadmap(tenant_a.roadmap)
     text = _pdf_text(
-        _download(client_a, _export(client_a, reverse("roadmap:fiche_export", args=[action.pk]), "fiche_pdf"))
+        _download(client_a, _export(client_a, reverse("fiches:fiche_export", args=[action.pk]), "fiche_pdf"))
     )
     for part in (
         "Partenaires",
@@ -141,7 +142,7 @@ def test_a_render_leaves_the_garbage_collector_as_it_was() -> None:
     """The collector is paused during a render (it costs a fifth of a big one), never left off in the worker."""
     import gc
 
-    from roadmap import exports
+    from fiches import exports
 
     assert gc.isenabled()
     rendered = exports.html_to_pdf("<p>Bonjour</p>")
@@ -151,7 +152,7 @@ def test_a_render_leaves_the_garbage_collector_as_it_was() -> None:
 
 def test_all_fiches_as_one_pdf(tenant_a: Tenant, client_a: Client) -> None:
     rich_roadmap(tenant_a.roadmap)
-    job = _export(client_a, reverse("roadmap:exports", args=[tenant_a.roadmap.pk]), "fiches_pdf")
+    job = _export(client_a, reverse("documents:exports", args=[tenant_a.roadmap.pk]), "fiches_pdf")
     text = _pdf_text(_download(client_a, job))
     assert "Des ateliers ludiques dans un bus numérique" in text and "Un guide des lieux de médiation" in text
     assert "Sommaire" not in text
@@ -206,7 +207,7 @@ def test_the_budget_workbook_adds_up_with_real_formulas(tenant_a: Tenant, client
     from openpyxl import load_workbook
 
     rich_roadmap(tenant_a.roadmap)
-    job = _export(client_a, reverse("roadmap:exports", args=[tenant_a.roadmap.pk]), "budget_xlsx")
+    job = _export(client_a, reverse("documents:exports", args=[tenant_a.roadmap.pk]), "budget_xlsx")
     workbook = load_workbook(io.BytesIO(_download(client_a, job)))
     summary = workbook["Synthèse"]
     rows = {summary.cell(r, 1).value: r for r in range(1, summary.max_row + 1)}
@@ -232,22 +233,22 @@ def test_the_budget_workbook_adds_up_with_real_formulas(tenant_a: Tenant, client
 def test_a_failed_export_is_shown_with_a_retry(
     tenant_a: Tenant, client_a: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from roadmap import exports
+    from fiches import exports
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("panne")
 
     monkeypatch.setattr(exports, "budget_xlsx", broken)
-    job = _export(client_a, reverse("roadmap:exports", args=[tenant_a.roadmap.pk]), "budget_xlsx")
+    job = _export(client_a, reverse("documents:exports", args=[tenant_a.roadmap.pk]), "budget_xlsx")
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED
-    row = client_a.get(reverse("roadmap:export_status", args=[job.pk]), headers={"HX-Request": "true"})
+    row = client_a.get(reverse("documents:export_status", args=[job.pk]), headers={"HX-Request": "true"})
     assert "Réessayer" in row.content.decode() and "a échoué" in row.content.decode()
-    assert client_a.get(reverse("roadmap:export_download", args=[job.pk])).status_code == 404
+    assert client_a.get(reverse("documents:export_download", args=[job.pk])).status_code == 404
 
     monkeypatch.undo()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_a.post(reverse("roadmap:export_retry", args=[job.pk]), headers={"HX-Request": "true"})
+        client_a.post(reverse("documents:export_retry", args=[job.pk]), headers={"HX-Request": "true"})
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
     assert _download(client_a, job)[:2] == b"PK"
@@ -255,16 +256,16 @@ def test_a_failed_export_is_shown_with_a_retry(
 
 def test_a_running_job_is_polled_and_a_finished_one_is_not(tenant_a: Tenant, client_a: Client) -> None:
     job = ExportJobFactory(roadmap=tenant_a.roadmap, status=ExportJob.Status.RUNNING, progress=40, file=None)
-    row = client_a.get(reverse("roadmap:export_status", args=[job.pk]), headers={"HX-Request": "true"})
+    row = client_a.get(reverse("documents:export_status", args=[job.pk]), headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s"' in row.content.decode() and "40 %" in row.content.decode()
     job.status = ExportJob.Status.DONE
     job.save()
-    row = client_a.get(reverse("roadmap:export_status", args=[job.pk]), headers={"HX-Request": "true"})
+    row = client_a.get(reverse("documents:export_status", args=[job.pk]), headers={"HX-Request": "true"})
     assert "hx-trigger" not in row.content.decode() and "Télécharger" in row.content.decode()
 
 
 def test_the_task_is_idempotent(tenant_a: Tenant) -> None:
-    from roadmap.tasks import run_export
+    from documents.tasks import run_export
 
     job = ExportJobFactory(roadmap=tenant_a.roadmap, status=ExportJob.Status.PENDING, kind="budget_xlsx", file=None)
     run_export(job.pk)
@@ -280,27 +281,27 @@ def test_files_are_for_members_only(
     tenant_a: Tenant, client_b: Client, outsider_client: Client, client_a: Client
 ) -> None:
     job = ExportJobFactory(roadmap=tenant_a.roadmap)
-    url = reverse("roadmap:export_download", args=[job.pk])
+    url = reverse("documents:export_download", args=[job.pk])
     assert client_b.get(url).status_code == 404
     assert outsider_client.get(url).status_code == 302
     assert tenant_a.client_for(tenant_a.lecteur).get(url).status_code == 200
     assert client_a.get(url).status_code == 200
     # Export requests from a reader or another organisation are refused.
     action: Action = rich_roadmap(tenant_a.roadmap)
-    assert client_b.post(reverse("roadmap:fiche_export", args=[action.pk]), {"kind": "fiche_pdf"}).status_code == 404
+    assert client_b.post(reverse("fiches:fiche_export", args=[action.pk]), {"kind": "fiche_pdf"}).status_code == 404
     lecteur = tenant_a.client_for(tenant_a.lecteur)
-    exports_url = reverse("roadmap:exports", args=[tenant_a.roadmap.pk])
+    exports_url = reverse("documents:exports", args=[tenant_a.roadmap.pk])
     assert lecteur.post(exports_url, {"kind": "roadmap_pdf"}).status_code == 403
 
 
 def test_a_job_stuck_for_long_is_offered_a_retry(tenant_a: Tenant, client_a: Client) -> None:
     job = ExportJobFactory(roadmap=tenant_a.roadmap, status=ExportJob.Status.RUNNING, kind="budget_xlsx", file=None)
     ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
-    row = client_a.get(reverse("roadmap:export_status", args=[job.pk]), headers={"HX-Request": "true"})
+    row = client_a.get(reverse("documents:export_status", args=[job.pk]), headers={"HX-Request": "true"})
     content = row.content.decode()
     assert "hx-trigger" not in content and "Réessayer" in content and "plus de dix minutes" in content
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_a.post(reverse("roadmap:export_retry", args=[job.pk]))
+        client_a.post(reverse("documents:export_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
 
@@ -310,8 +311,8 @@ def test_the_diagnostic_synthesis_goes_into_the_roadmap_document(
 ) -> None:
     from types import SimpleNamespace
 
-    from roadmap import exports
-    from roadmap.document import roadmap_document
+    from fiches import exports
+    from fiches.document import roadmap_document
 
     synthesis = SimpleNamespace(
         territory_name="Dronne et Belle",

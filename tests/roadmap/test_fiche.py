@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from roadmap.models import FICHE_FIELDS, Action, ActionChange, ActionExpense, ActionFunding, Engagement
+from fiches.models import FICHE_FIELDS, ActionChange, ActionExpense, ActionFunding, Engagement
+from roadmap.models import Action
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, RoadmapFactory
 from tests.roadmap.factories import ActionExpenseFactory
@@ -77,7 +78,7 @@ def _browser_post(page: HttpResponse) -> dict[str, str]:
 
 def _fiche_post(action: Action, client: Client, **changes: str) -> dict[str, str]:
     """The edit form as a browser sends it, from what the page shows, with `changes` typed in."""
-    data = _browser_post(client.get(reverse("roadmap:fiche_edit", args=[action.pk])))
+    data = _browser_post(client.get(reverse("fiches:fiche_edit", args=[action.pk])))
     data.update(changes)
     return data
 
@@ -85,7 +86,7 @@ def _fiche_post(action: Action, client: Client, **changes: str) -> dict[str, str
 def test_the_fiche_shows_every_field_of_the_template(tenant_a: Tenant, client_a: Client) -> None:
     values = {name: f"Valeur de {name}" for name in FICHE_FIELDS if name != "human_fte"}
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, human_fte=Decimal("0.5"), **values)
-    page = client_a.get(reverse("roadmap:fiche", args=[action.pk]))
+    page = client_a.get(reverse("fiches:fiche", args=[action.pk]))
     content = page.content.decode()
     assert page.status_code == 200
     for value in values.values():
@@ -96,21 +97,21 @@ def test_the_fiche_shows_every_field_of_the_template(tenant_a: Tenant, client_a:
 
 def test_fiche_pages_are_members_only(tenant_a: Tenant, client_b: Client, outsider_client: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
-    for name in ("roadmap:fiche", "roadmap:fiche_edit", "roadmap:fiche_budget", "roadmap:fiche_history"):
+    for name in ("fiches:fiche", "fiches:fiche_edit", "fiches:fiche_budget", "fiches:fiche_history"):
         url = reverse(name, args=[action.pk])
         assert client_b.get(url).status_code == 404
         assert outsider_client.get(url).status_code == 302
     lecteur = tenant_a.client_for(tenant_a.lecteur)
-    assert lecteur.get(reverse("roadmap:fiche", args=[action.pk])).status_code == 200
-    assert lecteur.get(reverse("roadmap:fiche_edit", args=[action.pk])).status_code == 403
+    assert lecteur.get(reverse("fiches:fiche", args=[action.pk])).status_code == 200
+    assert lecteur.get(reverse("fiches:fiche_edit", args=[action.pk])).status_code == 403
 
 
 def test_creating_a_fiche_from_a_chantier(tenant_a: Tenant, client_a: Client) -> None:
     chantier = ChantierFactory(roadmap=tenant_a.roadmap)
-    url = reverse("roadmap:fiche_create", args=[chantier.pk])
+    url = reverse("fiches:fiche_create", args=[chantier.pk])
     response = client_a.post(url, {"title": "Un bus numérique", "chantier": chantier.pk, "objective": "Aller vers"})
     action = Action.objects.get(title="Un bus numérique")
-    assert response.status_code == 302 and response["Location"] == action.get_fiche_url()
+    assert response.status_code == 302 and response["Location"] == tenant_a.path(action.get_fiche_url())
     assert action.chantier == chantier and action.roadmap == tenant_a.roadmap
     assert action.organization == tenant_a.organization
 
@@ -131,7 +132,7 @@ def test_saving_records_who_changed_what_and_when(tenant_a: Tenant, client_a: Cl
             "steps-0-end_quarter": "2",
         },
     )
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.objective == "Nouvel objectif" and action.human_fte == Decimal("1.5")
@@ -142,7 +143,7 @@ def test_saving_records_who_changed_what_and_when(tenant_a: Tenant, client_a: Cl
     assert changes["objective"].old_value == "Ancien objectif"
     assert changes["objective"].new_value == "Nouvel objectif"
     assert changes["objective"].user == tenant_a.admin
-    history = client_a.get(reverse("roadmap:fiche_history", args=[action.pk])).content.decode()
+    history = client_a.get(reverse("fiches:fiche_history", args=[action.pk])).content.decode()
     assert "Ancien objectif" in history and "Nouvel objectif" in history and tenant_a.admin.full_name in history
 
 
@@ -150,9 +151,9 @@ def test_a_stale_edit_is_refused_and_the_newer_version_kept(tenant_a: Tenant, cl
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, objective="Version de départ")
     first = _fiche_post(action, client_a, objective="Saisie de Camille")
     second = _fiche_post(action, tenant_a.client_for(tenant_a.contributeur), objective="Saisie de Dominique")
-    assert client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), first).status_code == 302
+    assert client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), first).status_code == 302
     other = tenant_a.client_for(tenant_a.contributeur)
-    response = other.post(reverse("roadmap:fiche_edit", args=[action.pk]), second)
+    response = other.post(reverse("fiches:fiche_edit", args=[action.pk]), second)
     assert response.status_code == 200
     assert "Quelqu&#x27;un a modifié cet élément" in response.content.decode()
     assert "Saisie de Dominique" in response.content.decode()  # the typed text is still in the form
@@ -165,7 +166,7 @@ def test_an_action_cannot_move_to_another_roadmaps_chantier(tenant_a: Tenant, cl
     other_roadmap = RoadmapFactory(organization=tenant_a.organization)
     foreign = ChantierFactory(roadmap=other_roadmap)
     data = _fiche_post(action, client_a, chantier=str(foreign.pk), objective="Ne doit pas être perdu")
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data)
     assert response.status_code == 200
     assert "Ce chantier n&#x27;appartient pas à cette feuille de route" in response.content.decode()
     assert "Ne doit pas être perdu" in response.content.decode()
@@ -174,7 +175,7 @@ def test_an_action_cannot_move_to_another_roadmaps_chantier(tenant_a: Tenant, cl
 
 
 def _budget_data(action: Action, client: Client, **amounts: str) -> dict[str, str]:
-    page = client.get(reverse("roadmap:fiche_budget", args=[action.pk]))
+    page = client.get(reverse("fiches:fiche_budget", args=[action.pk]))
     data = {name: str(value) for name, value in page.context["form"].initial.items()}
     data.update(amounts)
     return data
@@ -190,11 +191,11 @@ def test_the_budget_grid_saves_french_amounts_exactly(tenant_a: Tenant, client_a
         funding_etat_2025="10000",
         funding_autre_public_2026="2 000,00",
     )
-    response = client_a.post(reverse("roadmap:fiche_budget", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), data)
     assert response.status_code == 302
     assert ActionExpense.objects.get(action=action, year=2025).amount == Decimal("12345.67")
     assert ActionFunding.objects.get(action=action, funder="autre_public").amount == Decimal("2000")
-    page = client_a.get(reverse("roadmap:fiche", args=[action.pk])).content.decode()
+    page = client_a.get(reverse("fiches:fiche", args=[action.pk])).content.decode()
     assert "13\u202f345,67\u00a0€" in page  # total cost
     assert "il manque 1\u202f345,67\u00a0€ de financement" in page
     assert ActionChange.objects.filter(action=action, field="expense").exists()
@@ -215,7 +216,7 @@ def test_bad_amounts_are_refused_and_nothing_is_lost(
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
     ActionExpenseFactory(action=action, year=2026, amount=Decimal("700"))
     data = _budget_data(action, client_a, expense_fonctionnement_2028="300", **{field: value})
-    response = client_a.post(reverse("roadmap:fiche_budget", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), data)
     if message is None:
         assert response.status_code == 302
         assert not ActionExpense.objects.filter(action=action, year=2031).exists()
@@ -233,25 +234,26 @@ def test_a_stale_budget_is_refused(tenant_a: Tenant, client_a: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
     stale = _budget_data(action, client_a, expense_fonctionnement_2025="999")
     fresh = _budget_data(action, client_a, expense_fonctionnement_2025="111")
-    assert client_a.post(reverse("roadmap:fiche_budget", args=[action.pk]), fresh).status_code == 302
-    response = client_a.post(reverse("roadmap:fiche_budget", args=[action.pk]), stale)
+    assert client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), fresh).status_code == 302
+    response = client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), stale)
     assert response.status_code == 200
     assert "Quelqu&#x27;un a modifié cette fiche" in response.content.decode()
+    assert 'value="999"' in response.content.decode()  # the amount typed is still in the grid
     assert ActionExpense.objects.get(action=action).amount == Decimal("111")
 
 
 def test_engagements_of_fiche_outil_5(tenant_a: Tenant, client_a: Client, client_b: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
-    url = reverse("roadmap:engagement_create", args=[action.pk])
+    url = reverse("fiches:engagement_create", args=[action.pk])
     data = {"stakeholder": "Centre social", "level": "porte_deja", "conditions": "Un second animateur"}
     assert client_b.post(url, data).status_code == 404
     client_a.post(url, data)
     engagement = Engagement.objects.get(action=action)
     assert engagement.organization == tenant_a.organization
-    page = client_a.get(reverse("roadmap:fiche", args=[action.pk])).content.decode()
+    page = client_a.get(reverse("fiches:fiche", args=[action.pk])).content.decode()
     assert "Centre social" in page and "Je porte déjà l&#x27;action" in page and "Un second animateur" in page
-    assert client_b.post(reverse("roadmap:engagement_delete", args=[engagement.pk])).status_code == 404
-    client_a.post(reverse("roadmap:engagement_delete", args=[engagement.pk]))
+    assert client_b.post(reverse("fiches:engagement_delete", args=[engagement.pk])).status_code == 404
+    client_a.post(reverse("fiches:engagement_delete", args=[engagement.pk]))
     assert not Engagement.objects.exists()
 
 
@@ -269,7 +271,7 @@ def test_a_calendar_step_outside_the_period_is_refused(tenant_a: Tenant, client_
             "steps-0-end_quarter": "2",
         },
     )
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data)
     content = response.content.decode()
     assert response.status_code == 200
     assert "Choisissez une année de la période 2025–2028." in content
@@ -287,7 +289,7 @@ def test_a_step_ending_before_it_starts_is_refused(tenant_a: Tenant, client_a: C
         "steps-0-end_year": "2027",
         "steps-0-end_quarter": "1",
     }
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, **steps))
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, **steps))
     assert "La fin de l&#x27;étape précède son début." in response.content.decode()
     assert not action.steps.exists()
 
@@ -295,7 +297,7 @@ def test_a_step_ending_before_it_starts_is_refused(tenant_a: Tenant, client_a: C
 def test_negative_staff_is_refused(tenant_a: Tenant, client_a: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
     response = client_a.post(
-        reverse("roadmap:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte="-1")
+        reverse("fiches:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte="-1")
     )
     assert "Un nombre d&#x27;ETP ne peut pas être négatif." in response.content.decode()
 
@@ -303,13 +305,13 @@ def test_negative_staff_is_refused(tenant_a: Tenant, client_a: Client) -> None:
 def test_an_unchanged_save_keeps_every_value_and_records_nothing(tenant_a: Tenant, client_a: Client) -> None:
     texts = {name: f"Première ligne de {name}\nSeconde ligne" for name in ("key_activities", "indicators", "places")}
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, human_fte=Decimal("1.5"), lead_structure="CIAS", **texts)
-    page = client_a.get(reverse("roadmap:fiche_edit", args=[action.pk]))
+    page = client_a.get(reverse("fiches:fiche_edit", args=[action.pk]))
     content = page.content.decode()
     assert 'type="number"' not in content  # Chromium shows « 1,50 » in a number input as an empty box
     assert re.search(r'<input type="text" name="human_fte" value="1,50"[^>]* inputmode="decimal"', content)
     data = _browser_post(page)
     assert data["human_fte"] == "1,50" and "\r\n" in data["key_activities"]
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.human_fte == Decimal("1.5") and action.lead_structure == "CIAS"
@@ -321,20 +323,20 @@ def test_an_unchanged_save_keeps_every_value_and_records_nothing(tenant_a: Tenan
 def test_staff_is_typed_with_a_comma_or_a_dot(tenant_a: Tenant, client_a: Client, typed: str) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
     response = client_a.post(
-        reverse("roadmap:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte=typed)
+        reverse("fiches:fiche_edit", args=[action.pk]), _fiche_post(action, client_a, human_fte=typed)
     )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.human_fte == Decimal("1.5")
     change = ActionChange.objects.get(action=action)
     assert (change.field, change.old_value, change.new_value) == ("human_fte", "", "1,5")
-    assert 'value="1,50"' in client_a.get(reverse("roadmap:fiche_edit", args=[action.pk])).content.decode()
+    assert 'value="1,50"' in client_a.get(reverse("fiches:fiche_edit", args=[action.pk])).content.decode()
 
 
 def test_staff_that_is_not_a_number_is_refused_and_nothing_saved(tenant_a: Tenant, client_a: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, human_fte=Decimal("0.5"), objective="Conservé")
     data = _fiche_post(action, client_a, human_fte="abc", objective="Saisie gardée")
-    response = client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data)
+    response = client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data)
     content = response.content.decode()
     assert response.status_code == 200
     assert "Indiquez un nombre d&#x27;ETP, par exemple 0,5." in content
@@ -347,7 +349,7 @@ def test_staff_that_is_not_a_number_is_refused_and_nothing_saved(tenant_a: Tenan
 def test_line_breaks_sent_by_a_browser_are_stored_as_newlines(tenant_a: Tenant, client_a: Client) -> None:
     action: Action = ActionFactory(roadmap=tenant_a.roadmap, key_activities="Ateliers\nPermanences")
     data = _fiche_post(action, client_a, key_activities="Ateliers\r\nPermanences\r\nVisites à domicile")
-    assert client_a.post(reverse("roadmap:fiche_edit", args=[action.pk]), data).status_code == 302
+    assert client_a.post(reverse("fiches:fiche_edit", args=[action.pk]), data).status_code == 302
     action.refresh_from_db()
     assert action.key_activities == "Ateliers\nPermanences\nVisites à domicile"
     change = ActionChange.objects.get(action=action)

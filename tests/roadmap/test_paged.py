@@ -1,4 +1,4 @@
-"""A large roadmap's PDF is laid out in parts, in parallel processes, and joined (roadmap.paged).
+"""A large roadmap's PDF is laid out in parts, in parallel processes, and joined (documents.paged).
 
 What the élus hold must not show it: the joined PDF reads page for page like one WeasyPrint run of the whole document,
 its table of contents gives the right pages and links to them, every page but the cover has its « n / N », and the
@@ -15,9 +15,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import exports, paged
-from roadmap.document import roadmap_document
-from roadmap.models import ExportJob
+from documents import paged
+from documents.models import ExportJob
+from fiches import exports
+from fiches.document import roadmap_document
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
 from tests.roadmap.richdata import rich_roadmap
@@ -39,7 +40,7 @@ def _larger_roadmap(tenant: Tenant) -> list[tuple[str, str]]:
 
 
 def _export_pdf(client: Client, roadmap_pk: int, kind: str) -> bytes:
-    job = _export(client, reverse("roadmap:exports", args=[roadmap_pk]), kind)
+    job = _export(client, reverse("documents:exports", args=[roadmap_pk]), kind)
     assert job.status == ExportJob.Status.DONE, job.error
     return _download(client, job)
 
@@ -217,7 +218,7 @@ def test_a_worker_process_readies_the_fork_server_as_it_starts() -> None:
     from billiard import forkserver
     from celery.signals import worker_process_init
 
-    from roadmap import tasks
+    from documents import tasks
 
     worker_process_init.send(sender=None)  # what Celery sends in each new worker process
     assert tasks.start_pdf_fork_server in [receiver() for _key, receiver in worker_process_init.receivers]

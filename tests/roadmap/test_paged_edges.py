@@ -1,4 +1,4 @@
-"""Edge cases of the PDFs rendered in parts (roadmap.paged): the joined PDF must read page for page like one plain
+"""Edge cases of the PDFs rendered in parts (documents.paged): the joined PDF must read page for page like one plain
 WeasyPrint run of the whole document, whatever the roadmap holds.
 
 The reference is always `exports.html_to_pdf(exports.roadmap_html(document))` (or `fiches_html`); the parts are tiny
@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 from django.test import TestCase
 
-from roadmap import actions, exports, paged, tasks
-from roadmap.document import roadmap_document
-from roadmap.models import Engagement, Roadmap
+from fiches.document import roadmap_document
+from fiches.models import Engagement
+from adoption import actions, tasks
+from documents import paged
+from fiches import exports
+from roadmap.models import Roadmap
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
 from tests.roadmap.factories import EngagementFactory

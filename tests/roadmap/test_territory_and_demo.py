@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from roadmap.demo import DEMO_PASSWORD, build_demo
-from roadmap.models import Action, Commune, Enjeu, Roadmap, Territory
+from demo.data import DEMO_PASSWORD, build_demo
+from roadmap.models import Action, Enjeu, Roadmap
 from tenancy.models import Membership, Organization
+from territories.models import Commune, Territory
 from tests.conftest import Tenant
 from tests.factories import CommuneFactory
 
@@ -24,7 +25,7 @@ def test_a_territory_is_defined_by_commune_codes(client_a: Client, tenant_a: Ten
     CommuneFactory(code="24042", name="Biras")
     CommuneFactory(code="24055", name="Bourdeilles")
     response = client_a.post(
-        reverse("roadmap:territory_create"),
+        reverse("territories:territory_create"),
         {"name": "Mon EPCI", "kind": "epci", "commune_codes": "24042;24055, 24042"},
         follow=True,
     )
@@ -37,12 +38,12 @@ def test_a_territory_is_defined_by_commune_codes(client_a: Client, tenant_a: Ten
 def test_unknown_commune_codes_are_named_and_nothing_is_saved(client_a: Client) -> None:
     CommuneFactory(code="24042")
     response = client_a.post(
-        reverse("roadmap:territory_create"), {"name": "X", "kind": "epci", "commune_codes": "24042 24999 123"}
+        reverse("territories:territory_create"), {"name": "X", "kind": "epci", "commune_codes": "24042 24999 123"}
     )
     content = response.content.decode()
     assert "mal formé" in content and "123" in content
     response = client_a.post(
-        reverse("roadmap:territory_create"), {"name": "X", "kind": "epci", "commune_codes": "24042 24999"}
+        reverse("territories:territory_create"), {"name": "X", "kind": "epci", "commune_codes": "24042 24999"}
     )
     assert "Commune(s) inconnue(s) : 24999" in response.content.decode()
     assert not Territory.objects.filter(name="X").exists()

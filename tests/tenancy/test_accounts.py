@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from tenancy.models import Invitation, Membership, Role, User
 from tests.conftest import Tenant
-from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, EnjeuFactory, InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 
 def test_login_with_email_and_password_lands_on_the_organisation(tenant_a: Tenant) -> None:
@@ -64,19 +65,69 @@ def test_each_role_sees_what_it_may_do(tenant_a: Tenant, role: Role, sees_create
     assert ("Membres</a>" in content) is (role == Role.ADMINISTRATEUR)
 
 
-def test_a_hub_member_switches_between_organisations(tenant_a: Tenant, tenant_b: Tenant) -> None:
+def _hub(tenant_a: Tenant, tenant_b: Tenant) -> Client:
     hub = UserFactory()
     MembershipFactory(user=hub, organization=tenant_a.organization, role=Role.CONTRIBUTEUR)
     MembershipFactory(user=hub, organization=tenant_b.organization, role=Role.CONTRIBUTEUR)
-    client = tenant_a.client_for(hub)
-    first = client.get(reverse("tenancy:home")).content.decode()
-    assert tenant_a.roadmap.title in first  # alphabetical first organisation by default
-    client.post(reverse("tenancy:switch_organization"), {"organization": tenant_b.organization.pk})
-    second = client.get(reverse("tenancy:home")).content.decode()
-    assert tenant_b.roadmap.title in second
-    assert tenant_a.roadmap.title not in second
-    # The roadmap of the other organisation is now a 404, until switching back.
-    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 404
+    client = Client()
+    client.force_login(hub)
+    return client
+
+
+def test_a_hub_member_switches_between_organisations(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    client = _hub(tenant_a, tenant_b)
+    # `/` opens the first organisation (alphabetically) the first time, in its own URL.
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == tenant_a.url("tenancy:home")
+    assert tenant_a.roadmap.title in response.content.decode()
+    # Switching from a list page lands on the same list in the other organisation.
+    territories_a = tenant_a.url("territories:territory_list")
+    response = client.post(
+        tenant_a.url("tenancy:switch_organization"), {"organization": tenant_b.organization.pk, "next": territories_a}
+    )
+    assert response["Location"] == tenant_b.url("territories:territory_list")
+    second = client.get(tenant_b.url("tenancy:home")).content.decode()
+    assert tenant_b.roadmap.title in second and tenant_a.roadmap.title not in second
+    # From a page about one object (which the other organisation does not have): that organisation's home.
+    response = client.post(
+        tenant_b.url("tenancy:switch_organization"),
+        {"organization": tenant_a.organization.pk, "next": tenant_b.url("roadmap:detail", roadmap_pk=tenant_b.roadmap.pk)},
+    )
+    assert response["Location"] == tenant_a.url("tenancy:home")
+    # `/` now leads to the organisation opened last.
+    assert client.get("/")["Location"] == tenant_a.url("tenancy:home")
+
+
+def test_two_tabs_on_two_organisations_both_keep_working(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    """A hub member edits a fiche of A in one tab while another tab opens B: A's save still lands in A."""
+    client = _hub(tenant_a, tenant_b)
+    enjeu_a = EnjeuFactory(roadmap=tenant_a.roadmap, question="Comment aller vers les publics isolés ?")
+    edit_a = tenant_a.url("roadmap:enjeu_edit", enjeu_pk=enjeu_a.pk)
+    form_a = client.get(edit_a).content.decode()
+    assert client.get(tenant_b.url("tenancy:home")).status_code == 200  # the second tab, on B
+    seen = re.search(r'name="seen_version" value="([^"]*)"', form_a)
+    data = {"question": "Comment aller vers les publics isolés du canton ?", "description": ""}
+    if seen:
+        data["seen_version"] = seen.group(1)
+    response = client.post(edit_a, data)
+    assert response.status_code in (200, 302), response.status_code
+    enjeu_a.refresh_from_db()
+    assert enjeu_a.question == "Comment aller vers les publics isolés du canton ?"
+    # A link a colleague of A sends opens in A, whichever organisation the hub member last opened.
+    assert client.get(tenant_a.url("roadmap:detail", roadmap_pk=tenant_a.roadmap.pk)).status_code == 200
+    assert client.get(tenant_b.url("roadmap:detail", roadmap_pk=tenant_b.roadmap.pk)).status_code == 200
+
+
+def test_an_old_link_without_organisation_opens_in_the_current_one(tenant_a: Tenant) -> None:
+    client = Client()
+    client.force_login(tenant_a.admin)
+    old = reverse("roadmap:detail", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    response = client.get(old + "?onglet=2")
+    assert response.status_code == 302
+    assert response["Location"] == tenant_a.url("roadmap:detail", roadmap_pk=tenant_a.roadmap.pk) + "?onglet=2"
+    # A form posted to an old address keeps its method and body (307), so nothing typed is lost.
+    post = client.post(reverse("roadmap:enjeu_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk}), {"question": "x"})
+    assert post.status_code == 307
 
 
 def test_switching_to_an_organisation_one_does_not_belong_to_is_a_404(client_b: Client, tenant_a: Tenant) -> None:
@@ -86,9 +137,20 @@ def test_switching_to_an_organisation_one_does_not_belong_to_is_a_404(client_b: 
 
 def test_a_removed_member_loses_access_at_once(tenant_a: Tenant) -> None:
     client = tenant_a.client_for(tenant_a.contributeur)
-    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 200
+    url = tenant_a.url("roadmap:detail", roadmap_pk=tenant_a.roadmap.pk)
+    assert client.get(url).status_code == 200
     Membership.objects.filter(user=tenant_a.contributeur).delete()
-    assert client.get(tenant_a.roadmap.get_absolute_url()).status_code == 302
+    assert client.get(url).status_code == 404
+    # Nowhere else to go: the page that says so.
+    plain = Client()
+    plain.force_login(tenant_a.contributeur)
+    assert plain.get("/")["Location"] == reverse("tenancy:no_organization")
+
+
+def test_an_organisation_never_takes_a_segment_of_the_site(db: None) -> None:
+    for name in ("Connexion", "Atelier", "Public", "Static"):
+        organization = OrganizationFactory(name=name, slug="")
+        assert organization.slug == f"{name.lower()}-2"
 
 
 def test_only_administrators_manage_members(tenant_a: Tenant) -> None:

@@ -236,17 +236,17 @@ def test_outsider_and_other_tenant_get_nothing(tenant_a: Tenant, tenant_b: Tenan
 def test_the_roadmap_home_shows_the_workshops_step(tenant_a: Tenant, django_assert_max_num_queries: Any) -> None:
     group = running_group(tenant_a, 3)
     steps = roadmap_steps(tenant_a.roadmap)
-    assert any("Préparez" not in str(m) and "Menez" in str(m) for m in steps[2].missing)
+    assert any("Préparez" not in str(m) and "Menez" in str(m) for m in steps[3].missing)
     actions.set_stage(group, Stage.VOTE)
     actions.set_stage(group, Stage.RANKING)
     tour = WorkshopFactory(organization=tenant_a.organization, roadmap=tenant_a.roadmap, kind=Kind.TOUR_DE_TABLE)
     tour_group = WorkshopGroupFactory(organization=tenant_a.organization, workshop=tour, stage=Stage.COLLECTION)
     actions.add_answer(tour_group, "L'accès pour tous", author="Lou")
     steps = roadmap_steps(tenant_a.roadmap)
-    assert "1 atelier participatif mené jusqu'au classement" in steps[2].done
-    assert "Tour de table : 1 réponse recueillie" in steps[1].done
+    assert "1 atelier participatif mené jusqu'au classement" in steps[3].done
+    assert "Tour de table : 1 réponse recueillie" in steps[2].done
     list_url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
-    assert any(link.url == list_url for link in steps[2].links)
+    assert any(link.url == list_url for link in steps[3].links)
     page = text(tenant_a.client_for(tenant_a.lecteur).get(tenant_a.roadmap.get_absolute_url()))
     assert "Les ateliers participatifs" in page
 

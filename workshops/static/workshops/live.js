@@ -61,9 +61,13 @@
   }
 
   // Timers: the server gives the seconds left at render time; counting locally avoids clock skew.
+  // Post-its on the matrix: their height (data-offset, from the points) becomes the CSS variable --offset.
   function setup(scope) {
     (scope || document).querySelectorAll("[data-timer-left]").forEach((el) => {
       el._ends = Date.now() + Number(el.dataset.timerLeft) * 1000;
+    });
+    (scope || document).querySelectorAll("[data-offset]").forEach((el) => {
+      el.style.setProperty("--offset", String(Number(el.dataset.offset) || 0));
     });
     (scope || document).querySelectorAll("form.ballot-form").forEach(setupBallot);
   }

@@ -1,0 +1,30 @@
+# The tables of the models moved from roadmap/ take this app's name; rows, sequences and keys are kept.
+
+from django.db import migrations
+
+MOVED = ['roadmapversion']
+
+
+def move_content_types(apps, schema_editor):
+    """Permissions and generic relations keep pointing at the same rows, now under this app's label."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="adoption", model__in=MOVED).delete()
+    ContentType.objects.filter(app_label="roadmap", model__in=MOVED).update(app_label="adoption")
+
+
+def restore_content_types(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="adoption", model__in=MOVED).update(app_label="roadmap")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("adoption", "0001_initial"),
+        ("roadmap", "0004_move_out_to_new_apps"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.AlterModelTable(name='roadmapversion', table=None),
+        migrations.RunPython(move_content_types, restore_content_types),
+    ]

@@ -1,0 +1,123 @@
+"""Presentation, adoption, frozen versions and the optional public page of a roadmap."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from adoption import actions as workflows
+from adoption.forms import AdoptForm, PresentForm, PublicForm
+from roadmap.models import Roadmap
+from tenancy.access import TenantRequest, member_required, read_or_edit_required
+
+
+def _roadmap(request: TenantRequest, roadmap_pk: int) -> Roadmap:
+    return get_object_or_404(request.tenant.roadmaps.select_related("territory"), pk=roadmap_pk)
+
+
+@read_or_edit_required
+@require_http_methods(["GET", "POST"])
+def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
+    roadmap = _roadmap(request, roadmap_pk)
+    step = request.POST.get("step", "")
+    present_form = PresentForm(
+        request.POST if step == "present" else None, initial={"presented_to": roadmap.presented_to}
+    )
+    # The assembly that adopted the previous version, or else the body it was presented to: usually the same.
+    adopt_form = AdoptForm(
+        request.POST if step == "adopt" else None,
+        initial={"adopted_by": roadmap.adopted_by or roadmap.presented_to},
+    )
+    public_form = PublicForm(request.POST if step == "public" else None, initial={"is_public": roadmap.is_public})
+    if request.method == "POST":
+        # No transaction around these: each workflow is atomic, and `adopt` must not run inside one (its snapshot
+        # is computed before it takes the roadmap's lock, which would otherwise last until the end of the request).
+        try:
+            if step == "present" and present_form.is_valid():
+                workflows.present(roadmap, **present_form.cleaned_data)
+                messages.success(request, _("Feuille de route présentée."))
+                return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+            if step == "adopt" and adopt_form.is_valid():
+                version = workflows.adopt(roadmap, workflows.Adoption(**adopt_form.cleaned_data), request.user)  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    _("Feuille de route adoptée : la version %(n)s est figée et reste consultable.")
+                    % {"n": version.number},
+                )
+                return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+            if step == "implement":
+                workflows.start_implementation(roadmap)
+                messages.success(request, _("La feuille de route est en mise en œuvre."))
+                return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+            if step == "reopen":
+                workflows.reopen_draft(roadmap)
+                messages.success(
+                    request, _("Nouvelle version en préparation : les versions adoptées restent consultables.")
+                )
+                return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+            if step == "public" and public_form.is_valid():
+                workflows.set_public(roadmap, public_form.cleaned_data["is_public"])
+                messages.success(request, _("Page publique mise à jour."))
+                return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+        except workflows.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
+        messages.error(request, _("Rien n'a été enregistré : complétez les champs signalés."))
+    versions = roadmap.versions.select_related("created_by")
+    return render(
+        request,
+        "adoption/adoption.html",
+        {
+            "roadmap": roadmap,
+            "present_form": present_form,
+            "adopt_form": adopt_form,
+            "public_form": public_form,
+            "can_reopen": roadmap.status in workflows.REOPENABLE,
+            "versions": versions,
+        },
+    )
+
+
+@member_required
+@require_safe
+def version_detail(request: TenantRequest, roadmapversion_pk: int) -> HttpResponse:
+    version = get_object_or_404(request.tenant.roadmap_versions.select_related("roadmap"), pk=roadmapversion_pk)
+    return render(
+        request,
+        "adoption/version_detail.html",
+        {"roadmap": version.roadmap, "version": version, "doc": version.snapshot},
+    )
+
+
+@member_required
+@require_safe
+def version_pdf(request: TenantRequest, roadmapversion_pk: int) -> HttpResponse:
+    version = get_object_or_404(request.tenant.roadmap_versions, pk=roadmapversion_pk)
+    if not version.pdf:
+        raise Http404
+    return cast(
+        HttpResponse,
+        FileResponse(version.pdf.open("rb"), as_attachment=True, filename=f"feuille-de-route-v{version.number}.pdf"),
+    )
+
+
+def public_roadmap(request: Any, public_key: str) -> HttpResponse:
+    """The adopted roadmap, read-only and without login, for a roadmap whose team opted in."""
+    roadmap = get_object_or_404(Roadmap.objects.filter(is_public=True), public_key=public_key)
+    version = roadmap.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return render(request, "adoption/public.html", {"version": version, "doc": version.snapshot, "roadmap": roadmap})
+
+
+def public_roadmap_pdf(request: Any, public_key: str) -> HttpResponse:
+    roadmap = get_object_or_404(Roadmap.objects.filter(is_public=True), public_key=public_key)
+    version = roadmap.versions.order_by("-number").first()
+    if version is None or not version.pdf:
+        raise Http404
+    return cast(HttpResponse, FileResponse(version.pdf.open("rb"), filename=f"feuille-de-route-v{version.number}.pdf"))

@@ -1,0 +1,145 @@
+"""Fiche workflows that touch several models: saving a fiche with its history, saving its budget grid.
+Each is atomic, and refuses (`roadmap.actions.StaleEdit`) an edit started before someone else's save."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.forms import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fiches.budget import euros
+from fiches.forms import BudgetForm, FicheForm
+from fiches.models import (
+    ActionChange,
+    ActionExpense,
+    ActionFunding,
+)
+from roadmap.actions import lock_unchanged
+from roadmap.models import Action
+from tenancy.models import User
+
+
+def _display(form: Any, name: str, value: Any) -> str:
+    field = form.fields[name]
+    if value is None or value == "":
+        return ""
+    if hasattr(field, "queryset"):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
+
+
+def _formset_text(formset: BaseInlineFormSet[Any, Any, Any], describe: Any) -> str:
+    """The formset's rows as saved in the database now (not the formset's cached queryset)."""
+    model: Any = formset.model
+    queryset = model._default_manager.filter(action=formset.instance).order_by("pk")
+    return "\n".join(describe(obj) for obj in queryset)
+
+
+def _partner_text(partner: Any) -> str:
+    return f"{partner.name} — {partner.nature}" if partner.nature else partner.name
+
+
+def _step_text(step: Any) -> str:
+    return f"{step.label} ({step.span_label})"
+
+
+@transaction.atomic
+def save_fiche(
+    form: FicheForm,
+    user: User | None,
+    partners: BaseInlineFormSet[Any, Any, Any] | None = None,
+    steps: BaseInlineFormSet[Any, Any, Any] | None = None,
+) -> Action:
+    """Save the fiche and its partners and calendar, recording one history line per changed field.
+
+    An edit locks the fiche first and raises StaleEdit, saving nothing, if it was saved since the form was loaded."""
+    action: Action = form.instance
+    saved = None
+    if action.pk:
+        saved = lock_unchanged(Action, action.pk, form.cleaned_data.get("seen_version"))
+        # A move up or down changes the order without touching `updated_at`: keep the order saved meanwhile.
+        action.order = saved.order
+    changes = []
+    for name in form.changed_data:
+        if name == "seen_version":
+            continue
+        before = _display(form, name, form.initial.get(name))
+        if name == "chantier" and saved is not None:
+            before = str(saved.chantier)
+        after = _display(form, name, form.cleaned_data.get(name))
+        if before != after:
+            changes.append((name, str(form.fields[name].label), before, after))
+    before_sets = {}
+    if action.pk:
+        for key, formset, describe in (("partners", partners, _partner_text), ("steps", steps, _step_text)):
+            if formset is not None:
+                before_sets[key] = _formset_text(formset, describe)
+    action = form.save()
+    for key, formset, describe, label in (
+        ("partners", partners, _partner_text, _("Partenaires")),
+        ("steps", steps, _step_text, _("Calendrier")),
+    ):
+        if formset is None:
+            continue
+        formset.instance = action
+        for subform in formset.forms:
+            subform.instance.organization_id = action.organization_id
+        formset.save()
+        after = _formset_text(formset, describe)
+        if after != before_sets.get(key, ""):
+            changes.append((key, str(label), before_sets.get(key, ""), after))
+    record_changes(action, user, changes)
+    return action
+
+
+def record_changes(action: Action, user: User | None, changes: list[tuple[str, str, str, str]]) -> None:
+    ActionChange.objects.bulk_create(
+        ActionChange(
+            organization_id=action.organization_id,
+            action=action,
+            user=user,
+            field=name,
+            label=label[:200],
+            old_value=old,
+            new_value=new,
+        )
+        for name, label, old, new in changes
+    )
+
+
+def _plan_text(rows: dict[tuple[str, int], Decimal], labels: dict[str, str]) -> str:
+    return "\n".join(f"{labels[key]} {year} : {euros(amount)}" for (key, year), amount in sorted(rows.items()))
+
+
+@transaction.atomic
+def save_budget(form: BudgetForm, user: User | None) -> Action:
+    """Replace the fiche's expense and financing lines by the grid's, and keep the history of both.
+
+    Locks the fiche first and raises StaleEdit, saving nothing, if it was saved since the grid was loaded."""
+    action = lock_unchanged(Action, form.action.pk, form.cleaned_data.get("seen_version"))
+    years = list(action.roadmap.years)
+    specs: list[tuple[Any, str, str, str, dict[str, str]]] = [
+        (ActionExpense, "kind", "expense", _("Dépenses"), {k: str(v) for k, v in ActionExpense.Kind.choices}),
+        (ActionFunding, "funder", "funding", _("Financements"), {k: str(v) for k, v in ActionFunding.Funder.choices}),
+    ]
+    for model, key_field, prefix, label, labels in specs:
+        manager = model._default_manager
+        existing = manager.filter(action=action, year__in=years)
+        before = {(getattr(r, key_field), r.year): r.amount for r in existing}
+        after = form.amounts(prefix)
+        if before == after:
+            continue
+        existing.delete()
+        manager.bulk_create(
+            model(organization_id=action.organization_id, action=action, year=year, amount=amount, **{key_field: key})
+            for (key, year), amount in after.items()
+        )
+        record_changes(action, user, [(prefix, str(label), _plan_text(before, labels), _plan_text(after, labels))])
+        Action.objects.filter(pk=action.pk).update(updated_at=timezone.now())
+    return action

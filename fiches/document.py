@@ -1,0 +1,363 @@
+"""The roadmap as a document: plain, JSON-ready data built in a fixed number of queries.
+
+The same data feeds the PDF, the web reading page, the frozen version of an adopted roadmap (stored as JSON) and
+the public page, so that what the élus voted is what they can read later, whatever happens to the live roadmap.
+Amounts are kept as Decimal strings (exact) and formatted by the templates.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from fiches.budget import Grid, Plan, empty_plan, plans_by_action, roadmap_plan
+from fiches.models import FICHE_FIELDS, Engagement, GovernanceBody
+from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
+
+FORMAT_VERSION = 1
+
+logger = logging.getLogger(__name__)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def grid_data(grid: Grid) -> dict[str, Any]:
+    return {
+        "years": grid.years,
+        "rows": [
+            {
+                "key": str(r.key),
+                "label": str(r.label),
+                "cells": r.cells,
+                "total": r.total,
+                "share": r.share,
+                "nonzero": bool(r.total),
+            }
+            for r in grid.rows
+        ],
+        "year_totals": grid.year_totals,
+        "total": grid.total,
+    }
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    return {
+        "years": plan.years,
+        "expenses": grid_data(plan.expenses),
+        "fundings": grid_data(plan.fundings),
+        "cost": plan.cost,
+        "financed": plan.financed,
+        "gap": plan.gap,
+        "gap_abs": abs(plan.gap),
+        "over_financed": plan.gap < 0,
+        "has_cost": bool(plan.cost),
+        "year_gaps": plan.year_gaps,
+        "balanced": plan.is_balanced,
+        "financed_share": plan.financed_share,
+        "empty": plan.is_empty,
+        "out_of_period": plan.out_of_period,
+    }
+
+
+FIELD_LABELS = {name: str(getattr(Action._meta.get_field(name), "verbose_name", name)) for name in FICHE_FIELDS}
+
+
+def _action_data(action: Action, plan: Plan, years: list[int]) -> dict[str, Any]:
+    steps = list(action.steps.all())
+    first = years[0] * 4
+    quarters = len(years) * 4
+    return {
+        "pk": action.pk,
+        "ref": action.ref,
+        "title": action.title,
+        "chantier_ref": action.chantier.ref,
+        "chantier": action.chantier.title,
+        "defi_ref": action.chantier.defi.ref if action.chantier.defi else "",
+        "defi": action.chantier.defi.title if action.chantier.defi else "",
+        "created_at": action.created_at,
+        "updated_at": action.updated_at,
+        **{name: getattr(action, name) for name in FICHE_FIELDS},
+        "has_pilot": bool(action.referents.strip() or action.lead_structure.strip()),
+        "partners": [{"name": p.name, "nature": p.nature} for p in action.partners.all()],
+        "steps": [
+            {
+                "label": s.label,
+                "span": s.span_label,
+                # Position on the roadmap's quarters, clipped to its period, for the Gantt bars.
+                "start": max(0, s.start_index - first),
+                "length": max(1, min(quarters, s.end_index - first + 1) - max(0, s.start_index - first)),
+            }
+            for s in steps
+        ],
+        "bars": [
+            # The same, as percentages of the period's width, for light bars instead of a cell per quarter.
+            {
+                "label": s.label,
+                "span": s.span_label,
+                "left": round(100 * max(0, s.start_index - first) / quarters, 3),
+                "width": round(
+                    100 * max(1, min(quarters, s.end_index - first + 1) - max(0, s.start_index - first)) / quarters,
+                    3,
+                ),
+            }
+            for s in steps
+        ],
+        "engagements": [
+            {"stakeholder": e.stakeholder, "level": e.get_level_display(), "conditions": e.conditions}
+            for e in action.engagements.all()
+        ],
+        "plan": plan_data(plan),
+    }
+
+
+def actions_queryset(roadmap: Roadmap) -> Any:
+    return (
+        Action.objects.filter(roadmap=roadmap)
+        .select_related("chantier__defi")
+        .prefetch_related("partners", "steps", Prefetch("engagements", Engagement.objects.order_by("level", "pk")))
+        .order_by("chantier__defi__order", "chantier__order", "order", "pk")
+    )
+
+
+def fiches_data(roadmap: Roadmap, actions: Iterable[Action] | None = None) -> list[dict[str, Any]]:
+    years = list(roadmap.years)
+    plans = plans_by_action(roadmap)
+    empty = empty_plan(years)
+    actions = actions if actions is not None else actions_queryset(roadmap)
+    return [_action_data(a, plans.get(a.pk, empty), years) for a in actions]
+
+
+MAP_CAPTIONS = {
+    "ifn_global": _lazy("Indice de fragilité numérique par commune"),
+    "coverage": _lazy("Distance au lieu d'accompagnement le plus proche"),
+    "comparison": _lazy("Le territoire comparé au département"),
+}
+
+
+# The diagnostic's synthesis comes from the app that computes it (diagnostics/exporters.py registers it), so that
+# this document names no step app.
+_synthesis_providers: list[Callable[[Roadmap], Any]] = []
+
+
+def provides_diagnostic_synthesis(provider: Callable[[Roadmap], Any]) -> Callable[[Roadmap], Any]:
+    if provider not in _synthesis_providers:
+        _synthesis_providers.append(provider)
+    return provider
+
+
+def diagnostic_synthesis(roadmap: Roadmap) -> dict[str, Any] | None:
+    """The diagnostic's synthesis (see `provides_diagnostic_synthesis`) as plain data, when there is one.
+
+    A diagnostic that cannot be built must not stop the roadmap's PDF: it is then reported as unavailable.
+    """
+    if not _synthesis_providers:
+        return None
+    for_roadmap = _synthesis_providers[0]
+    try:
+        result = for_roadmap(roadmap)
+    except Exception:
+        logger.exception("diagnostic synthesis failed for roadmap %s", roadmap.pk)
+        return {"unavailable": True}
+    if result is None:
+        return None
+    mime = {"png": "image/png", "svg": "image/svg+xml", "jpeg": "image/jpeg"}.get(
+        getattr(result, "image_format", "png"), "image/png"
+    )
+    images = getattr(result, "images", {}) or {}
+    return {
+        "territory": str(getattr(result, "territory_name", "")),
+        "summary": str(getattr(result, "synthesis", "") or ""),
+        "figures": [
+            {
+                "label": f.label,
+                "territory": f.territory,
+                "departement": f.departement,
+                "source": f"{f.source} ({f.vintage})" if f.vintage else f.source,
+            }
+            for f in getattr(result, "figures", [])
+        ],
+        "coverage": str(getattr(result, "coverage", "") or ""),
+        "publics": [{"public": p[0], "figure": p[1], "limits": p[2]} for p in getattr(result, "publics", [])],
+        "gaps": [str(g) for g in getattr(result, "gaps", [])],
+        "maps": [
+            {
+                "image": f"data:{mime};base64,{base64.b64encode(content).decode()}",
+                "caption": str(MAP_CAPTIONS.get(name, "")),
+            }
+            for name, content in images.items()
+            if content
+        ],
+    }
+
+
+def roadmap_document(roadmap: Roadmap, with_fiches: bool = True) -> dict[str, Any]:
+    """Everything the roadmap PDF shows, as JSON-ready data (a fixed number of queries)."""
+    years = list(roadmap.years)
+    enjeux = list(Enjeu.objects.filter(roadmap=roadmap).order_by("order", "pk"))
+    defis = list(Defi.objects.filter(roadmap=roadmap).prefetch_related("enjeux").order_by("order", "pk"))
+    chantiers = list(
+        Chantier.objects.filter(roadmap=roadmap)
+        .select_related("defi")
+        .prefetch_related("enjeux")
+        .annotate(n_actions=Count("actions"))
+        .order_by("defi__order", "order", "pk")
+    )
+    actions = list(actions_queryset(roadmap))
+    fiches = fiches_data(roadmap, actions)
+    consolidated = roadmap_plan(roadmap)
+    territory = roadmap.territory
+    population = territory.communes.aggregate(total=Sum("population"))["total"]
+    n_communes = territory.communes.count()
+    actions_by_chantier: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for action, fiche in zip(actions, fiches, strict=True):
+        actions_by_chantier[action.chantier_id].append(fiche)
+    defi_rows = {
+        row.key: {
+            "label": str(row.label),
+            "cells": row.cells,
+            "total": row.total,
+            "share": row.share,
+            "financed": financed,
+            "gap": gap,
+        }
+        for row, financed, gap in consolidated.defi_rows()
+    }
+
+    document = {
+        "format": FORMAT_VERSION,
+        "generated_at": timezone.now(),
+        "roadmap": {
+            "pk": roadmap.pk,
+            "title": roadmap.title,
+            "period_start": roadmap.period_start,
+            "period_end": roadmap.period_end,
+            "status": roadmap.get_status_display(),
+            "presented_to": roadmap.presented_to,
+            "presented_on": roadmap.presented_on,
+            "adopted_by": roadmap.adopted_by,
+            "adopted_on": roadmap.adopted_on,
+            "deliberation_number": roadmap.deliberation_number,
+            "introduction": roadmap.introduction,
+            "resources": roadmap.resources,
+            "evaluation_arrangements": roadmap.evaluation_arrangements,
+            "organization": roadmap.organization.name,
+        },
+        "territory": {
+            "name": territory.name,
+            "kind": territory.get_kind_display(),
+            "communes": n_communes,
+            "population": population,
+        },
+        "years": years,
+        "diagnostic": diagnostic_synthesis(roadmap),
+        "enjeux": [
+            {
+                "ref": e.ref,
+                "question": e.question,
+                "description": e.description,
+                "defis": [d.ref for d in defis if e in d.enjeux.all()],
+            }
+            for e in enjeux
+        ],
+        "defis": [
+            {
+                "ref": d.ref,
+                "title": d.title,
+                "description": d.description,
+                "enjeux": [f"{e.ref} · {e.question}" for e in d.enjeux.all()],
+                "chantiers": [
+                    {
+                        "ref": c.ref,
+                        "title": c.title,
+                        "description": c.description,
+                        "enjeux": [e.ref for e in c.enjeux.all()],
+                        "actions": [
+                            {"pk": a["pk"], "ref": a["ref"], "title": a["title"]} for a in actions_by_chantier[c.pk]
+                        ],
+                    }
+                    for c in chantiers
+                    if c.defi_id == d.pk
+                ],
+                "budget": defi_rows.get(d.pk),
+            }
+            for d in defis
+        ],
+        "chantiers_without_defi": [
+            {
+                "ref": c.ref,
+                "title": c.title,
+                "description": c.description,
+                "enjeux": [e.ref for e in c.enjeux.all()],
+                "actions": [{"pk": a["pk"], "ref": a["ref"], "title": a["title"]} for a in actions_by_chantier[c.pk]],
+            }
+            for c in chantiers
+            if c.defi_id is None
+        ],
+        "governance": [
+            {
+                "kind": b.get_kind_display(),
+                "name": b.name,
+                "members": b.member_lines(),
+                "frequency": b.frequency,
+                "role": b.role,
+            }
+            for b in GovernanceBody.objects.filter(roadmap=roadmap).order_by("kind", "pk")
+        ],
+        "engagements": [{"action": f["ref"], "title": f["title"], **e} for f in fiches for e in f["engagements"]],
+        "plan": plan_data(consolidated.plan),
+        "by_defi": list(defi_rows.values()),
+        "fiches": fiches if with_fiches else [],
+        "field_labels": FIELD_LABELS,
+        "counts": {
+            "enjeux": len(enjeux),
+            "defis": len(defis),
+            "chantiers": len(chantiers),
+            "actions": len(actions),
+        },
+        "labels": {"no_defi": _("Chantiers hors défi")},
+    }
+    return jsonable(document)
+
+
+def fiche_document(action: Action) -> dict[str, Any]:
+    """One fiche action, in the same shape as the roadmap document's annex."""
+    roadmap = action.roadmap
+    fiche = fiches_data(roadmap, list(actions_queryset(roadmap).filter(pk=action.pk)))[0]
+    return jsonable(
+        {
+            "roadmap": {
+                "title": roadmap.title,
+                "organization": roadmap.organization.name,
+                "period_start": roadmap.period_start,
+                "period_end": roadmap.period_end,
+            },
+            "years": list(roadmap.years),
+            "fiches": [fiche],
+            "field_labels": FIELD_LABELS,
+            "generated_at": timezone.now(),
+        }
+    )

@@ -1,0 +1,201 @@
+"""The fiche action's forms: its text, partners, calendar, budget grid, engagements, and governance bodies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.db.models import DecimalField
+from django.utils.translation import gettext_lazy as _
+
+from fiches.models import (
+    FICHE_FIELDS,
+    ActionExpense,
+    ActionFunding,
+    ActionPartner,
+    ActionStep,
+    Engagement,
+    GovernanceBody,
+)
+from roadmap.forms import FrenchDecimalField, SeenVersionForm, SpineForm, Textarea
+from roadmap.models import Action, Roadmap
+
+
+class FicheForm(SpineForm):
+    """Every field of the fiche action; the chantier must belong to the same roadmap."""
+
+    class Meta:
+        model = Action
+        fields = ["title", "chantier", *FICHE_FIELDS]
+        widgets = {
+            name: Textarea(attrs={"rows": 3})
+            for name in FICHE_FIELDS
+            if name not in ("completed_by", "lead_structure", "human_fte")
+        }
+        field_classes = {
+            field.name: FrenchDecimalField
+            for field in Action._meta.get_fields()
+            if isinstance(field, DecimalField) and field.name in FICHE_FIELDS
+        }
+        error_messages = {
+            "chantier": {
+                "invalid_choice": _(
+                    "Ce chantier n'appartient pas à cette feuille de route : une action ne peut être déplacée que "
+                    "vers un chantier de sa propre feuille de route."
+                )
+            },
+            "human_fte": {"invalid": _("Indiquez un nombre d'ETP, par exemple 0,5.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["chantier"]).empty_label = None
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = ActionPartner
+        fields = ["name", "nature"]
+
+
+PartnerFormSet = forms.inlineformset_factory(Action, ActionPartner, form=PartnerForm, extra=2, can_delete=True)
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = ActionStep
+        fields = ["label", "start_year", "start_quarter", "end_year", "end_quarter"]
+        widgets = {
+            "start_quarter": forms.Select(choices=[(q, f"T{q}") for q in range(1, 5)]),
+            "end_quarter": forms.Select(choices=[(q, f"T{q}") for q in range(1, 5)]),
+        }
+
+    def __init__(self, *args: Any, roadmap: Roadmap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        years = [("", "—"), *((y, str(y)) for y in roadmap.years)]
+        for name in ("start_year", "end_year"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=years,
+                coerce=int,
+                empty_value=None,
+                error_messages={
+                    "invalid_choice": _("Choisissez une année de la période %(start)s–%(end)s.")
+                    % {"start": roadmap.period_start, "end": roadmap.period_end}
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start = (cleaned.get("start_year"), cleaned.get("start_quarter"))
+        end = (cleaned.get("end_year"), cleaned.get("end_quarter"))
+        if None not in start and None not in end and end < start:
+            raise forms.ValidationError(_("La fin de l'étape précède son début."))
+        return cleaned
+
+
+StepFormSet = forms.inlineformset_factory(Action, ActionStep, form=StepForm, extra=2, can_delete=True)
+
+
+class AmountField(FrenchDecimalField):
+    """A euro amount typed the French way (« 12 345,50 »), never negative, to the cent."""
+
+    default_error_messages = {
+        "invalid": _("« %(value)s » n'est pas un montant : saisissez un nombre, par exemple 12 500,50."),
+        "min_value": _("Un montant ne peut pas être négatif."),
+        "max_decimal_places": _("Un montant s'arrête aux centimes (deux décimales au plus)."),
+        "max_digits": _("Ce montant est trop grand."),
+        "max_whole_digits": _("Ce montant est trop grand."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=12, decimal_places=2, min_value=0, required=False, **kwargs)
+        self.widget.attrs["class"] = "amount"
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("€", "")
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code == "invalid":
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": value}
+                ) from error
+            raise
+
+
+class BudgetForm(SeenVersionForm):
+    """The expense and financing grid of one fiche action: one field per row and year of the roadmap.
+
+    `seen_version` is the fiche's `updated_at`; `fiches.actions.save_budget` compares it under the fiche's lock."""
+
+    stale_message = _(
+        "Quelqu'un a modifié cette fiche pendant que vous saisissiez le budget (enregistré à %(time)s). "
+        "Votre saisie est conservée ci-dessous mais n'a pas été enregistrée : rechargez la page dans un "
+        "autre onglet pour voir la version actuelle, puis reportez vos montants."
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.years = list(action.roadmap.years)
+        if not self.is_bound:
+            self.initial["seen_version"] = action.updated_at.isoformat()
+            for kind, year, amount in action.expenses.values_list("kind", "year", "amount"):
+                self.initial[f"expense_{kind}_{year}"] = amount
+            for funder, year, amount in action.fundings.values_list("funder", "year", "amount"):
+                self.initial[f"funding_{funder}_{year}"] = amount
+        for kind, label in ActionExpense.Kind.choices:
+            for year in self.years:
+                self.fields[f"expense_{kind}_{year}"] = AmountField(label=f"{label} {year}")
+        for funder, label in ActionFunding.Funder.choices:
+            for year in self.years:
+                self.fields[f"funding_{funder}_{year}"] = AmountField(label=f"{label} {year}")
+
+    def rows(self, prefix: str, choices: list[tuple[str, Any]]) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(label), [self[f"{prefix}_{key}_{year}"] for year in self.years]) for key, label in choices]
+
+    def expense_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return self.rows("expense", ActionExpense.Kind.choices)
+
+    def funding_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return self.rows("funding", ActionFunding.Funder.choices)
+
+    def amounts(self, prefix: str) -> dict[tuple[str, int], Decimal]:
+        found = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith(prefix + "_") and value:
+                key, year = name.removeprefix(prefix + "_").rsplit("_", 1)
+                found[(key, int(year))] = value
+        return found
+
+
+class EngagementForm(forms.ModelForm):
+    """A stakeholder's engagement on one fiche action, in the fiche's organisation."""
+
+    class Meta:
+        model = Engagement
+        fields = ["stakeholder", "level", "conditions"]
+        widgets = {"conditions": Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.action = action
+        self.instance.organization_id = action.organization_id
+
+
+class GovernanceBodyForm(forms.ModelForm):
+    """A governance body of one roadmap, in the roadmap's organisation."""
+
+    class Meta:
+        model = GovernanceBody
+        fields = ["kind", "name", "members", "frequency", "role"]
+        widgets = {"members": Textarea(attrs={"rows": 3}), "role": Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, roadmap: Roadmap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.roadmap = roadmap
+        self.instance.organization_id = roadmap.organization_id
