@@ -33,14 +33,16 @@ def main() -> None:
 
         from demo.data import DEMO_PASSWORD, DRONNE_ET_BELLE
         from tenancy.models import Organization, User
+        from tenancy.paths import organization_path
 
         harness.manage("demo")
         organization = Organization.objects.get(name=DRONNE_ET_BELLE)
         small = organization.roadmaps.order_by("pk").first()
         assert small is not None, "the demo made no roadmap for CC Dronne et Belle"
         large = harness.build_large_roadmap(organization, enjeux=10, defis=8, chantiers=40, actions=150)
-        small_path = reverse("roadmap:chain", kwargs={"roadmap_pk": small.pk})
-        large_path = reverse("roadmap:chain", kwargs={"roadmap_pk": large.pk})
+        # Pages of an organisation live under its slug (tenancy.middleware).
+        small_path = organization_path(organization.slug, reverse("roadmap:chain", kwargs={"roadmap_pk": small.pk}))
+        large_path = organization_path(organization.slug, reverse("roadmap:chain", kwargs={"roadmap_pk": large.pk}))
 
         user = User.objects.get(email=EMAIL)
         harness.emit("chain_queries_small", harness.count_queries(small_path, user), "queries")

@@ -33,15 +33,8 @@ def fill_fiches(roadmap: Any) -> None:
     """Give every action a complete fiche: texts, partners, calendar, engagements, budget and financing."""
     from django.db import transaction
 
-    from roadmap.models import (
-        Action,
-        ActionExpense,
-        ActionFunding,
-        ActionPartner,
-        ActionStep,
-        Engagement,
-        GovernanceBody,
-    )
+    from fiches.models import ActionExpense, ActionFunding, ActionPartner, ActionStep, Engagement, GovernanceBody
+    from roadmap.models import Action
 
     years = list(roadmap.years)
     org = roadmap.organization_id
@@ -136,12 +129,12 @@ def run_job(roadmap: Any, kind: str, action: Any = None, timeout_s: float = 300)
     """Create the job and send its task as the page does; wait until the worker reports it done."""
     from django.db import transaction
 
-    from documents.models import ExportJob
     from documents.actions import start_export
+    from documents.models import ExportJob
 
     started = time.perf_counter()
     with transaction.atomic():
-        job = start_export(roadmap, kind, None, action)
+        job = start_export(kind, action if action is not None else roadmap, None)
     while True:
         job.refresh_from_db()
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):

@@ -143,6 +143,7 @@ def main() -> None:
     with harness.bench_database("workshops") as env:
         from django.urls import reverse
 
+        from tenancy.paths import organization_path
         from workshops.models import Participant, Vote
 
         group, items = setup_workshop()
@@ -184,10 +185,11 @@ def main() -> None:
             # The projector's lag, with the animator logged in.
             session = harness.logged_in_session(base_url, EMAIL, PASSWORD)
             kwargs = {"workshopgroup_pk": group.pk}
+            slug = group.organization.slug  # an organisation's pages live under its slug (tenancy.middleware)
             projector = Projector(
                 session,
-                base_url + reverse("workshops:workshopgroup_version", kwargs=kwargs),
-                base_url + reverse("workshops:workshopgroup_projector", kwargs=kwargs),
+                base_url + organization_path(slug, reverse("workshops:workshopgroup_version", kwargs=kwargs)),
+                base_url + organization_path(slug, reverse("workshops:workshopgroup_projector", kwargs=kwargs)),
             )
             projector.start()
             time.sleep(1.0)

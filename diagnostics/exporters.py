@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from diagnostics.synthesis import for_roadmap
-from fiches.document import provides_diagnostic_synthesis
+from typing import Any
 
-provides_diagnostic_synthesis(for_roadmap)
+from diagnostics import synthesis
+from fiches.document import provides_diagnostic_synthesis
+from roadmap.models import Roadmap
+
+
+@provides_diagnostic_synthesis
+def roadmap_synthesis(roadmap: Roadmap) -> Any:
+    return synthesis.for_roadmap(roadmap)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -20,7 +20,7 @@ def start_export(key: str, obj: Any, user: User | None) -> ExportJob:
     if not isinstance(obj, exporter.model):
         raise exporters.UnknownExporter(f"{key} does not document a {type(obj).__name__}")
     job = ExportJob.objects.create(
-        organization_id=obj.organization_id,
+        organization_id=cast(Any, obj).organization_id,
         roadmap=exporter.roadmap_of(obj),
         kind=key,
         object_id=obj.pk,

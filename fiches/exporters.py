@@ -12,6 +12,21 @@ from documents.pdf import Progress, Rendered
 from fiches import exports
 from roadmap.models import Action, Roadmap
 
+# Each render calls into fiches.exports when it runs (not a reference taken at start-up), so that a renderer can
+# be replaced in one place, as the tests of failing exports do.
+
+
+def _roadmap_pdf(roadmap: Roadmap, progress: Progress) -> Rendered:
+    return exports.roadmap_pdf(roadmap, progress)
+
+
+def _budget_xlsx(roadmap: Roadmap, progress: Progress) -> Rendered:
+    return exports.budget_xlsx(roadmap, progress)
+
+
+def _fiche_docx(action: Action, progress: Progress) -> Rendered:
+    return exports.fiche_docx(action, progress)
+
 
 def _fiche_pdf(action: Action, progress: Progress) -> Rendered:
     return exports.fiches_pdf(action.roadmap, action, progress)
@@ -45,7 +60,7 @@ register(
     Exporter(
         key="roadmap_pdf",
         label=_("Feuille de route (PDF)"),
-        render=exports.roadmap_pdf,
+        render=_roadmap_pdf,
         filename=lambda roadmap: f"feuille-de-route-{roadmap.pk}",
         on_documents_page=True,
         **ROADMAP,  # type: ignore[arg-type]
@@ -65,7 +80,7 @@ register(
     Exporter(
         key="budget_xlsx",
         label=_("Budget et plan de financement (Excel)"),
-        render=exports.budget_xlsx,
+        render=_budget_xlsx,
         filename=lambda roadmap: f"budget-{roadmap.pk}",
         extension="xlsx",
         on_documents_page=True,
@@ -85,7 +100,7 @@ register(
     Exporter(
         key="fiche_docx",
         label=_("Fiche action (Word)"),
-        render=exports.fiche_docx,
+        render=_fiche_docx,
         filename=lambda action: f"fiche-action-{action.pk}",
         extension="docx",
         **FICHE,  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from documents import paged
-from documents.pdf import Progress, Rendered, _no_progress, html_to_pdf
+from documents.pdf import Progress, Rendered, html_to_pdf, no_progress
 from fiches.models import ActionExpense, ActionFunding
 from roadmap.models import Action, Roadmap
 
@@ -112,7 +112,7 @@ def _joined(
     return Rendered(joined.content, joined.pages, joined.seconds)
 
 
-def roadmap_document_pdf(document: dict[str, Any], progress: Progress = _no_progress) -> Rendered:
+def roadmap_document_pdf(document: dict[str, Any], progress: Progress = no_progress) -> Rendered:
     """The roadmap PDF of a roadmap document (the live roadmap's, or the frozen snapshot of an adopted version)."""
     if not _in_parts(document):
         return html_to_pdf(roadmap_html(document))
@@ -142,7 +142,7 @@ def roadmap_document_pdf(document: dict[str, Any], progress: Progress = _no_prog
     )
 
 
-def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
+def roadmap_pdf(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     from fiches.document import roadmap_document
 
     document = roadmap_document(roadmap)
@@ -150,7 +150,7 @@ def roadmap_pdf(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered
     return roadmap_document_pdf(document, progress)
 
 
-def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progress = _no_progress) -> Rendered:
+def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progress = no_progress) -> Rendered:
     from fiches.document import fiche_document, roadmap_document
 
     document = fiche_document(action) if action is not None else roadmap_document(roadmap)
@@ -180,7 +180,7 @@ def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progres
     )
 
 
-def budget_xlsx(roadmap: Roadmap, progress: Progress = _no_progress) -> Rendered:
+def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     """One sheet per kind of table: the amounts are values, every total is a formula, so it adds up in Excel."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -351,15 +351,15 @@ def _set_language(doc: Any, language: str) -> None:
         lang.set(qn(attribute), language)
 
 
-def fiche_docx(action: Action, progress: Progress = _no_progress) -> Rendered:
+def fiche_docx(action: Action, progress: Progress = no_progress) -> Rendered:
     """The fiche action as a Word document, for those who keep editing it there."""
     from docx import Document
     from docx.shared import Pt
-    from fiches.templatetags.fiches_extras import frdate
 
     from fiches.budget import euros, percent_text
     from fiches.document import FIELD_LABELS as labels
     from fiches.document import fiche_document
+    from fiches.templatetags.fiches_extras import frdate
 
     document = fiche_document(action)
     fiche = document["fiches"][0]

@@ -92,9 +92,12 @@ class Roadmap(models.Model):
 
 
 class OrderedInRoadmap(models.Model):
-    """An element of the spine, ordered within its scope (see `order_scope`) and owned by a tenant."""
+    """An element of the spine, ordered within its scope (see `order_scope`) and owned by a tenant.
 
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    Each subclass declares its own `organization` and `roadmap` keys (with its own related names)."""
+
+    roadmap: Roadmap
+    roadmap_id: int
     order = models.PositiveIntegerField(_("ordre"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

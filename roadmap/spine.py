@@ -23,7 +23,6 @@ class SpineKind:
     add_label: Promise
     help_text: Promise
     empty_text: Promise
-    prefix: str  # E1, D1, C1, A1 in lists
     tenant_manager: Callable[[Organization], QuerySet[Model]]
     list_queryset: Callable[[Roadmap], QuerySet[Model]]
 
@@ -56,7 +55,6 @@ SPINE_KINDS: dict[str, SpineKind] = {
                 "Aucun enjeu pour l'instant. Formulez-les à partir du diagnostic et des ateliers, "
                 "sous forme de questions."
             ),
-            prefix="E",
             tenant_manager=lambda org: org.enjeux.all(),
             list_queryset=lambda roadmap: roadmap.enjeux.all(),
         ),
@@ -68,7 +66,6 @@ SPINE_KINDS: dict[str, SpineKind] = {
             add_label=_("Ajouter un défi"),
             help_text=_("Un défi (axe stratégique) est un objectif qui regroupe des chantiers et répond à des enjeux."),
             empty_text=_("Aucun défi pour l'instant. Regroupez vos chantiers en quelques grands objectifs."),
-            prefix="D",
             tenant_manager=lambda org: org.defis.all(),
             list_queryset=lambda roadmap: roadmap.defis.prefetch_related("enjeux"),
         ),
@@ -80,7 +77,6 @@ SPINE_KINDS: dict[str, SpineKind] = {
             add_label=_("Ajouter un chantier"),
             help_text=_("Un chantier combine plusieurs actions ; il peut répondre à plusieurs enjeux."),
             empty_text=_("Aucun chantier pour l'instant. Passez des enjeux aux solutions : quels chantiers clés ?"),
-            prefix="C",
             tenant_manager=lambda org: org.chantiers.select_related("defi"),
             list_queryset=lambda roadmap: (
                 roadmap.chantiers.select_related("defi")
@@ -96,7 +92,6 @@ SPINE_KINDS: dict[str, SpineKind] = {
             add_label=_("Ajouter une action"),
             help_text=_("Une action est l'unité opérationnelle d'un chantier : elle deviendra une fiche action."),
             empty_text=_("Aucune action pour l'instant. Décrivez ce que chaque chantier fera concrètement."),
-            prefix="A",
             tenant_manager=lambda org: org.actions.select_related("chantier__defi"),
             list_queryset=lambda roadmap: roadmap.actions.select_related("chantier__defi").order_by(
                 "chantier__defi__order", "chantier__order", "order", "pk"

@@ -45,7 +45,7 @@ def member_required(view: View) -> View:
 
 
 def redirect_into_organization(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("organization")
+    memberships = Membership.objects.filter(user=cast(Any, request.user)).select_related("organization")
     current = request.session.get(SESSION_KEY)
     membership = (memberships.filter(organization_id=current).first() if current else None) or (
         memberships.order_by("organization__name").first()

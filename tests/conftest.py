@@ -29,7 +29,7 @@ class Tenant:
         return client
 
     def path(self, path: str) -> str:
-        """An organisation-free path (as `reverse()` or `get_absolute_url()` give it in a test) under this organisation."""
+        """An organisation-free path (as `reverse()` or `get_absolute_url()` give it here) under this organisation."""
         return organization_path(self.organization.slug, path)
 
     def url(self, viewname: str, **kwargs: Any) -> str:
@@ -60,9 +60,9 @@ class OrganizationClient(Client):
         super().__init__(**defaults)
         self.organization = organization
 
-    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        if requires_organization(path):
-            path = organization_path(self.organization.slug, path)
+    def generic(self, method: str, path: Any, *args: Any, **kwargs: Any) -> Any:
+        if requires_organization(str(path)):
+            path = organization_path(self.organization.slug, str(path))
         return super().generic(method, path, *args, **kwargs)
 
 

@@ -37,7 +37,7 @@ def _migrate(targets: list[tuple[str, str | None]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+    return executor.loader.project_state([(app, name) for app, name in targets if name is not None]).apps
 
 
 def _fill(old: Any) -> dict[str, int]:
@@ -127,9 +127,8 @@ def test_the_move_out_of_roadmap_keeps_every_row() -> None:
     assert not {"roadmap_commune", "roadmap_actionexpense", "roadmap_exportjob"} & set(tables)
     assert ContentType.objects.get_for_model(ActionExpense).app_label == "fiches"
     # New rows still get fresh ids (the sequences moved with their tables).
-    assert (
-        ActionExpense.objects.create(
-            organization=roadmap.organization, action=action, year=2027, kind="investissement", amount=Decimal("1")
-        ).pk
-        > ActionExpense.objects.order_by("pk").first().pk
-    )  # type: ignore[union-attr]
+    first = ActionExpense.objects.order_by("pk").values_list("pk", flat=True).first()
+    created = ActionExpense.objects.create(
+        organization=roadmap.organization, action=action, year=2027, kind="investissement", amount=Decimal("1")
+    )
+    assert first is not None and created.pk > first

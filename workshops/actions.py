@@ -266,7 +266,10 @@ def reset_timer(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> 
 # --- Points ---------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def join(group: WorkshopGroup, first_name: str = "") -> Participant:
+    """A phone joins the group; under the group's lock, so a room joining at once can't pass the cap together."""
+    group = _locked_group(group)
     if group.stage == Stage.DONE:
         raise Refused(_("Cet atelier est terminé."))
     if group.participants.count() >= MAX_PARTICIPANTS_PER_GROUP:

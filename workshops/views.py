@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from typing import Any
 
 import segno
@@ -327,7 +328,7 @@ def workshopgroup_presenter(request: TenantRequest, workshopgroup_pk: int) -> Ht
     )
 
 
-def live_version(state: dict[str, Any]) -> str:
+def live_version(state: Mapping[str, Any]) -> str:
     """Changes whenever the projector's content changes: the group's own version, joins and ballots."""
     last = state["last"].timestamp() if state["last"] else 0
     return f"{state['version']}-{state['n']}-{last}"

@@ -11,10 +11,10 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
-from fiches.document import roadmap_document as snapshot
 
 from adoption.models import RoadmapVersion
 from diagnostics.importers import Scope, import_folder
+from fiches.document import roadmap_document as snapshot
 from roadmap.models import Enjeu, Roadmap
 from roadmap.steps import roadmap_steps
 from territories.models import Commune

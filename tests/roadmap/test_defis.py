@@ -153,4 +153,4 @@ def test_the_timeline_shows_each_actions_quarters(tenant_a: Tenant, client_a: Cl
     page = client_a.get(reverse("fiches:timeline", args=[tenant_a.roadmap.pk])).content.decode()
     assert "Bus numérique" in page and "T2 2026 – T3 2026" in page
     # 2025–2028 is 16 quarters: T2 2026 is the 6th (starts at 5/16), and the step lasts 2 quarters.
-    assert "margin-left: 31.250%; width: 12.500%" in page
+    assert 'x="31.250%" width="12.500%"' in page

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from django.test import TestCase
 
-from fiches.document import roadmap_document
-from fiches.models import Engagement
 from adoption import actions, tasks
 from documents import paged
 from fiches import exports
+from fiches.document import roadmap_document
+from fiches.models import Engagement
 from roadmap.models import Roadmap
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from tenancy.models import Invitation, Membership, Role, User
 from tests.conftest import Tenant
-from tests.factories import PASSWORD, EnjeuFactory, InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    EnjeuFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 
 def test_login_with_email_and_password_lands_on_the_organisation(tenant_a: Tenant) -> None:
@@ -91,7 +98,10 @@ def test_a_hub_member_switches_between_organisations(tenant_a: Tenant, tenant_b:
     # From a page about one object (which the other organisation does not have): that organisation's home.
     response = client.post(
         tenant_b.url("tenancy:switch_organization"),
-        {"organization": tenant_a.organization.pk, "next": tenant_b.url("roadmap:detail", roadmap_pk=tenant_b.roadmap.pk)},
+        {
+            "organization": tenant_a.organization.pk,
+            "next": tenant_b.url("roadmap:detail", roadmap_pk=tenant_b.roadmap.pk),
+        },
     )
     assert response["Location"] == tenant_a.url("tenancy:home")
     # `/` now leads to the organisation opened last.

@@ -20,7 +20,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tenancy.paths import organization_path
 from tests.conftest import Tenant
 from tests.workshops.factories import WorkshopFactory
 from workshops import actions
@@ -41,13 +40,6 @@ SMALL = (1, 3)  # groups, items per group
 LARGE = (4, 30)
 # Live stages a group's pages show differently (the tour de table is measured on its own).
 LIVE_STAGES = [Stage.QUESTION, Stage.COLLECTION, Stage.VOTE, Stage.RANKING, Stage.MATRIX, Stage.DONE]
-
-
-def tenant_url(tenant: Tenant, name: str, **kwargs: Any) -> str:
-    """The page's address inside the tenant's organisation (`/<slug>/…`)."""
-    path = reverse(f"workshops:{name}", kwargs=kwargs)
-    slug = tenant.organization.slug
-    return path if path.startswith(f"/{slug}/") else organization_path(slug, path)
 
 
 def build_workshop(
@@ -144,7 +136,7 @@ def measure(tenant_a: Tenant, django_assert_num_queries: Callable[..., Any]) -> 
 
 
 def test_the_workshop_list(tenant_a: Tenant, measure: Measure) -> None:
-    url = tenant_url(tenant_a, "workshop_list", roadmap_pk=tenant_a.roadmap.pk)
+    url = tenant_a.url("workshops:workshop_list", roadmap_pk=tenant_a.roadmap.pk)
     model = build_workshop(tenant_a, SMALL)
     for size in range(2):
         if size:
@@ -162,14 +154,14 @@ def test_the_workshop_pages(tenant_a: Tenant, measure: Measure) -> None:
         # session, user, membership; workshop (+ roadmap); groups with their participant counts; the live items of
         # every group with their points (tops and the enjeu form); the PDF jobs; menu; enjeux origins (+ enjeu), their
         # items
-        measure(tenant_url(tenant_a, "workshop_detail", workshop_pk=workshop.pk), 10)
+        measure(tenant_a.url("workshops:workshop_detail", workshop_pk=workshop.pk), 10)
         # session, user, membership; workshop (+ roadmap); menu
-        measure(tenant_url(tenant_a, "workshop_edit", workshop_pk=workshop.pk), 5)
+        measure(tenant_a.url("workshops:workshop_edit", workshop_pk=workshop.pk), 5)
         # session, user, membership; workshop (+ roadmap); groups; the live items of every group with their points
-        measure(tenant_url(tenant_a, "workshop_plenary", workshop_pk=workshop.pk), 6)
+        measure(tenant_a.url("workshops:workshop_plenary", workshop_pk=workshop.pk), 6)
         # session, user, membership; workshop (+ roadmap); live items with points; accepted items (+ the item they
         # were merged into); their post-its; groups
-        measure(tenant_url(tenant_a, "workshop_csv", workshop_pk=workshop.pk), 8)
+        measure(tenant_a.url("workshops:workshop_csv", workshop_pk=workshop.pk), 8)
 
 
 @pytest.mark.parametrize(
@@ -180,8 +172,8 @@ def test_a_group_live(tenant_a: Tenant, measure: Measure, kind: str, stage: str)
     for size in (SMALL, LARGE):
         group = build_workshop(tenant_a, size, kind=kind, stage=stage).groups.first()
         assert group is not None
-        presenter = tenant_url(tenant_a, "workshopgroup_presenter", workshopgroup_pk=group.pk)
-        projector = tenant_url(tenant_a, "workshopgroup_projector", workshopgroup_pk=group.pk)
+        presenter = tenant_a.url("workshops:workshopgroup_presenter", workshopgroup_pk=group.pk)
+        projector = tenant_a.url("workshops:workshopgroup_projector", workshopgroup_pk=group.pk)
         # Both views: session, user, membership; group (+ workshop, roadmap); live items with points (the top is
         # computed from them); participants; post-its; phones' proposals; open merges, their items; the tour de
         # table's answers (for that type only). The presenter view then adds the menu.
@@ -190,7 +182,7 @@ def test_a_group_live(tenant_a: Tenant, measure: Measure, kind: str, stage: str)
         measure(projector, 10 + answers)
         measure(projector, 10 + answers, HX_Request="true")  # the live partial, polled
         # session, user, membership; the group's version with its participants' count and last ballot
-        measure(tenant_url(tenant_a, "workshopgroup_version", workshopgroup_pk=group.pk), 4)
+        measure(tenant_a.url("workshops:workshopgroup_version", workshopgroup_pk=group.pk), 4)
 
 
 @pytest.mark.parametrize("stage", LIVE_STAGES)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import html
 import io
+import subprocess
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
+from documents.models import ExportJob
 from roadmap.models import Enjeu
 from roadmap.steps import roadmap_steps
 from tests.conftest import Tenant
@@ -207,8 +209,8 @@ def test_a_whole_workshop_through_the_animator_pages(tenant_a: Tenant) -> None:
     assert by_label["Tiers-lieux"]["etat"] == "barré"
     assert by_label["Bus numérique"]["etat"] == "fusionné dans n°6"
     assert by_label["Médiation mobile"]["Dans 10 ans (2030) — que faudrait-il"] == "Un bus équipé"
-    pdf = client.get(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk}))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pdf_text = _results_pdf_text(tenant_a, workshop, client)
+    assert "Médiation mobile" in pdf_text and workshop.title in pdf_text
 
     plenary = text(client.get(reverse("workshops:workshop_plenary", kwargs={"workshop_pk": workshop.pk})))
     assert "Médiation mobile" in plenary
@@ -323,3 +325,39 @@ def test_a_workshop_is_reused_from_its_page_or_as_a_model(tenant_a: Tenant) -> N
     other_b = WorkshopFactory(title="Secret de Bêta", place="Bêtaville")
     page = text(client.get(f"{url}?modele={other_b.pk}"))
     assert "Bêtaville" not in page and other.workshop.title in page
+
+
+def _results_pdf_text(tenant: Tenant, workshop: Workshop, client: Client) -> str:
+    """Produce the participants' PDF as the animator does (a worker's job), download it, read its text."""
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task is sent once the job row is committed
+        response = client.post(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk}))
+    assert response.status_code == 302 and response["Location"].endswith("#documents")
+    job = ExportJob.objects.filter(organization=tenant.organization).of(workshop).get()
+    assert (job.status, job.progress, job.roadmap_id) == (ExportJob.Status.DONE, 100, workshop.roadmap_id), job.error
+    detail = text(client.get(reverse("workshops:workshop_detail", kwargs={"workshop_pk": workshop.pk})))
+    assert "Résultats de l'atelier (PDF pour les participants)" in detail and "Télécharger" in detail
+    download = client.get(reverse("documents:export_download", kwargs={"exportjob_pk": job.pk}))
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF")
+    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+    return result.stdout.decode()
+
+
+def test_the_participants_pdf_goes_through_the_document_engine(
+    tenant_a: Tenant, tenant_b: Tenant, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    group = running_group(tenant_a, 3)
+    workshop = group.workshop
+    pdf_text = _results_pdf_text(tenant_a, workshop, tenant_a.client_for(tenant_a.animateur))
+    assert workshop.title in pdf_text
+    job = ExportJob.objects.get(kind="workshop_pdf")
+    assert str(tmp_path / "tenants" / str(tenant_a.organization.pk)) in job.file.path
+    # A reader downloads it but cannot start one; another organisation sees neither.
+    reader = tenant_a.client_for(tenant_a.lecteur)
+    assert reader.post(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk})).status_code == 403
+    assert reader.get(reverse("documents:export_download", kwargs={"exportjob_pk": job.pk})).status_code == 200
+    other = tenant_b.client_for(tenant_b.admin)
+    assert other.post(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk})).status_code == 404
+    assert other.get(reverse("documents:export_download", kwargs={"exportjob_pk": job.pk})).status_code == 404
+    assert ExportJob.objects.count() == 1
