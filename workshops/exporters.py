@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.exporters import Exporter, register
 from documents.pdf import Progress, Rendered, html_to_pdf
-from workshops.models import Answer, Workshop
+from workshops.models import Answer, Item, Workshop, top_items
 
 
 def results_pdf(workshop: Workshop, progress: Progress) -> Rendered:
-    columns = [(group, group.top(), group.items_with_points()) for group in workshop.groups.all()]
+    # One query for the items of every group, with their points.
+    live = Item.objects.filter(group__workshop=workshop).with_points_by_group()
+    columns = [(group, top_items(live.get(group.pk, [])), live.get(group.pk, [])) for group in workshop.groups.all()]
     origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
     answers = list(Answer.objects.filter(group__workshop=workshop).select_related("group"))
     progress(30)
