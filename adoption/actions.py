@@ -11,7 +11,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from adoption.gaps import adoption_gaps, fingerprint
 from adoption.models import RoadmapVersion
+from documents.actions import start_export
+from documents.typography import french_date
 from fiches.document import roadmap_document
 from roadmap.models import Roadmap
 from tenancy.models import User
@@ -26,6 +29,9 @@ class Adoption:
     adopted_by: str
     adopted_on: date
     deliberation_number: str
+    # The fingerprint of the points to complete (adoption.gaps) that whoever adopts saw and confirmed; "" when
+    # nothing was confirmed. None: not checked (a caller without a page, e.g. the demo data).
+    confirmed_gaps: str | None = None
 
 
 @transaction.atomic
@@ -50,14 +56,14 @@ def adopt(roadmap: Roadmap, adoption: Adoption, user: User | None) -> RoadmapVer
     and the lock is held only to check and write. Call it outside a transaction, or the lock lasts as long as it."""
     for _attempt in range(SNAPSHOT_ATTEMPTS):
         current = Roadmap.objects.select_related("organization", "territory").get(pk=roadmap.pk)
-        _check_adoptable(current)  # before the costly snapshot, and again under the lock
+        _check_adoptable(current, adoption)  # before the costly snapshot, and again under the lock
         seen = current.updated_at
         # The document shows the adoption (status, assembly, deliberation): computed on an unsaved copy carrying it.
         _record_adoption(current, adoption)
         snapshot = roadmap_document(current)
         with transaction.atomic():
             locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
-            _check_adoptable(locked)
+            _check_adoptable(locked, adoption)
             # The roadmap's own text (title, introduction, period…) is in the snapshot: if it was saved meanwhile,
             # compute again rather than refuse, since whoever adopts wants what the roadmap says now, and a retry
             # costs them nothing. Edits of enjeux or fiches do not touch this row and are not waited for: the
@@ -69,9 +75,30 @@ def adopt(roadmap: Roadmap, adoption: Adoption, user: User | None) -> RoadmapVer
     )
 
 
-def _check_adoptable(roadmap: Roadmap) -> None:
+def _check_adoptable(roadmap: Roadmap, adoption: Adoption) -> None:
     if roadmap.status != Roadmap.Status.PRESENTEE:
         raise TransitionError(_("La feuille de route doit d'abord être présentée avant d'être adoptée."))
+    if adoption.confirmed_gaps is not None:
+        points = adoption_gaps(roadmap)
+        if points and fingerprint(points) != adoption.confirmed_gaps:
+            raise TransitionError(
+                _(
+                    "Des points restent à compléter (voir la liste) : adoptez après les avoir complétés, ou cochez "
+                    "« Adopter malgré ces points ». Rien n'a été enregistré."
+                )
+            )
+    if roadmap.presented_on and adoption.adopted_on < roadmap.presented_on:
+        raise TransitionError(
+            _(
+                "La date d'adoption (%(adopted)s) précède la présentation devant %(body)s (%(presented)s) : une "
+                "feuille de route est adoptée le jour de sa présentation ou après. Rien n'a été enregistré."
+            )
+            % {
+                "adopted": french_date(adoption.adopted_on),
+                "presented": french_date(roadmap.presented_on),
+                "body": roadmap.presented_to,
+            }
+        )
 
 
 def _record_adoption(roadmap: Roadmap, adoption: Adoption) -> None:
@@ -83,8 +110,6 @@ def _record_adoption(roadmap: Roadmap, adoption: Adoption) -> None:
 
 def _freeze(roadmap: Roadmap, adoption: Adoption, snapshot: dict[str, Any], user: User | None) -> RoadmapVersion:
     """Under the roadmap's lock: record the adoption and the version, and send the PDF once committed."""
-    from adoption.tasks import render_version_pdf
-
     _record_adoption(roadmap, adoption)
     roadmap.save()
     number = (roadmap.versions.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -98,7 +123,8 @@ def _freeze(roadmap: Roadmap, adoption: Adoption, snapshot: dict[str, Any], user
         snapshot=snapshot,
         created_by=user,
     )
-    render_version_pdf.delay_on_commit(version.pk)  # type: ignore[attr-defined]  # DjangoTask
+    # Through the document engine: the job shows on the Documents and adoption pages, with a retry if it fails.
+    start_export("version_pdf", version, user)
     return version
 
 

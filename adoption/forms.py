@@ -48,6 +48,11 @@ class AdoptForm(forms.Form):
     adopted_by = forms.CharField(label=_("Assemblée délibérante"), max_length=300)
     adopted_on = PastDateField(label=_("Date d'adoption"))
     deliberation_number = forms.CharField(label=_("N° de délibération"), max_length=100)
+    # The points to complete shown on the page (their fingerprint), and the explicit confirmation to adopt anyway.
+    gaps_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_gaps = forms.BooleanField(
+        label=_("Adopter malgré ces points : l'assemblée a voté la feuille de route telle qu'elle est"), required=False
+    )
 
 
 class PublicForm(forms.Form):

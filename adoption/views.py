@@ -12,15 +12,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from adoption import actions as workflows
 from adoption.forms import AdoptForm, PresentForm, PublicForm
+from adoption.gaps import adoption_gaps, fingerprint
+from documents.models import ExportJob
 from roadmap.models import Roadmap
-from tenancy.access import TenantRequest, member_required, read_or_edit_required
+from tenancy.access import TenantRequest, member_required, read_or_adopt_required
 
 
 def _roadmap(request: TenantRequest, roadmap_pk: int) -> Roadmap:
     return get_object_or_404(request.tenant.roadmaps.select_related("territory"), pk=roadmap_pk)
 
 
-@read_or_edit_required
+@read_or_adopt_required
 @require_http_methods(["GET", "POST"])
 def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
@@ -29,9 +31,11 @@ def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
         request.POST if step == "present" else None, initial={"presented_to": roadmap.presented_to}
     )
     # The assembly that adopted the previous version, or else the body it was presented to: usually the same.
+    # What is still missing, shown before the adoption and confirmed explicitly (checked again by `adopt`).
+    gaps = adoption_gaps(roadmap) if roadmap.status == Roadmap.Status.PRESENTEE else []
     adopt_form = AdoptForm(
         request.POST if step == "adopt" else None,
-        initial={"adopted_by": roadmap.adopted_by or roadmap.presented_to},
+        initial={"adopted_by": roadmap.adopted_by or roadmap.presented_to, "gaps_fingerprint": fingerprint(gaps)},
     )
     public_form = PublicForm(request.POST if step == "public" else None, initial={"is_public": roadmap.is_public})
     if request.method == "POST":
@@ -43,7 +47,10 @@ def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
                 messages.success(request, _("Feuille de route présentée."))
                 return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
             if step == "adopt" and adopt_form.is_valid():
-                version = workflows.adopt(roadmap, workflows.Adoption(**adopt_form.cleaned_data), request.user)  # type: ignore[arg-type]
+                data = dict(adopt_form.cleaned_data)
+                seen, confirmed = data.pop("gaps_fingerprint"), data.pop("confirm_gaps")
+                adoption = workflows.Adoption(**data, confirmed_gaps=seen if confirmed else "")
+                version = workflows.adopt(roadmap, adoption, request.user)  # type: ignore[arg-type]
                 messages.success(
                     request,
                     _("Feuille de route adoptée : la version %(n)s est figée et reste consultable.")
@@ -68,7 +75,16 @@ def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("adoption:adoption", roadmap_pk=roadmap.pk)
         messages.error(request, _("Rien n'a été enregistré : complétez les champs signalés."))
-    versions = roadmap.versions.select_related("created_by")
+    versions = list(roadmap.versions.select_related("created_by"))
+    # Each version's PDF job (the last one), so that a PDF still being made, or failed, says so with a retry.
+    pdf_jobs = {
+        job.object_id: job
+        for job in ExportJob.objects.filter(
+            organization=request.tenant, kind="version_pdf", object_id__in=[v.pk for v in versions]
+        ).order_by("pk")
+    }
+    for version in versions:
+        version.pdf_job = pdf_jobs.get(version.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "adoption/adoption.html",
@@ -78,6 +94,7 @@ def adoption(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             "adopt_form": adopt_form,
             "public_form": public_form,
             "can_reopen": roadmap.status in workflows.REOPENABLE,
+            "gaps": gaps,
             "versions": versions,
         },
     )

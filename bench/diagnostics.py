@@ -3,6 +3,9 @@
 - Dordogne (real sample files of CAP_DATA_DIR, 503 communes): import of every file, indicators and coverage
   for the whole département, one interactive map (folium HTML), two static maps (PNG) and the comparison chart
   → `diagnostic_dordogne_s`.
+- Import linearity: a synthetic national places file (schema v1.0.2) of 5,000 and of 20,000 rows; the time of the
+  4× larger file over the time of the file → `import_linear_ratio` (target ≤ 5); the 20,000 rows →
+  `import_places_national_s`.
 - National scale, SYNTHETIC data (35,000 generated communes with 8-vertex contours in 96 départements, files
   written in the official formats: GeoJSON, BANATIC composition, INSEE comparateur and Filosofi with secrets,
   IFN, ARCEP, France services, lieux de médiation): the same steps for all of them, with one static map of the
@@ -26,7 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import harness  # noqa: E402
 
-TARGETS = {"diagnostic_dordogne_s": "<= 3", "diagnostic_national_s": "<= 60"}
+TARGETS = {"diagnostic_dordogne_s": "<= 3", "diagnostic_national_s": "<= 60", "import_linear_ratio": "<= 5"}
+
+# The national « lieux de médiation numérique » file (schema v1.0.2, validated field by field), SYNTHETIC rows.
+NATIONAL_PLACES = 20_000
 
 NATIONAL_COMMUNES = 35_000
 DEPARTEMENTS = [f"{n:02d}" for n in range(1, 97) if n != 20]  # 95 codes + Corsica as 2A / 2B below
@@ -36,7 +42,7 @@ def log(message: str) -> None:
     print(f"[diagnostics] {message}", file=sys.stderr, flush=True)
 
 
-def write_synthetic_files(folder: Path) -> list[tuple[str, str]]:
+def write_synthetic_files(folder: Path) -> list[tuple[str, str, str]]:
     """National-size files in the official formats; values drawn from a seeded generator (synthetic)."""
     import numpy as np
     import pandas as pd
@@ -157,18 +163,68 @@ def write_synthetic_files(folder: Path) -> list[tuple[str, str]]:
         }
     ).to_csv(folder / "mediation.csv", index=False)
     return [
-        ("communes", "communes.geojson"),
-        ("epci", "epci.csv"),
-        ("comparateur", "comparateur.csv"),
-        ("filosofi", "filosofi.csv"),
-        ("ifn_communes", "ifn.csv"),
-        ("arcep", "arcep.csv"),
-        ("france_services", "france_services.csv"),
-        ("mediation", "mediation.csv"),
+        ("communes", "communes.geojson", ""),
+        ("epci", "epci.csv", ""),
+        ("comparateur", "comparateur.csv", ""),
+        ("filosofi", "filosofi.csv", ""),
+        ("ifn_communes", "ifn.csv", ""),
+        ("arcep", "arcep.csv", ""),
+        ("france_services", "france_services.csv", "2024-08-01"),
+        ("mediation", "mediation.csv", ""),
     ]
 
 
-def run(label: str, data_dir: Path, departements: list[str], files: list[tuple[str, str]] | None) -> dict[str, float]:
+def write_national_places(path: Path, rows: int, codes: list[str]) -> None:
+    """A synthetic national places file in the La MedNum / ANCT schema v1.0.2 (every required field filled)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(rows)
+    chosen = [codes[i] for i in rng.integers(0, len(codes), rows)]
+    pd.DataFrame(
+        {
+            "id": [f"lieu-{i}" for i in range(rows)],
+            "pivot": [f"{10**13 + i:014d}" for i in range(rows)],
+            "nom": [f"Lieu de médiation synthétique {i}" for i in range(rows)],
+            "commune": [f"Commune synthétique {c}" for c in chosen],
+            "code_postal": [f"{c[:2].replace('A', '0').replace('B', '0')}100" for c in chosen],
+            "code_insee": chosen,
+            "adresse": [f"{i % 90 + 1} rue de la République" for i in range(rows)],
+            "latitude": rng.uniform(43.0, 50.0, rows).round(5),
+            "longitude": rng.uniform(-1.0, 6.0, rows).round(5),
+            "services": "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien",
+            "frais_a_charge": "Gratuit",
+            "dispositif_programmes_nationaux": "Conseillers numériques",
+            "date_maj": "2024-06-01",
+        }
+    ).to_csv(path, index=False)
+
+
+def import_linearity(folder: Path, departements: list[str]) -> tuple[float, float]:
+    """(time of 4× the rows / time of the rows, seconds for NATIONAL_PLACES rows): places of the schema v1.0.2."""
+    from django.db import connection
+
+    from diagnostics.importers import Scope, import_national_places
+    from territories.models import Commune
+
+    codes = list(Commune.objects.values_list("code", flat=True))
+    scope = Scope.for_departements(*departements)
+    timings = {}
+    for rows in (NATIONAL_PLACES // 4, NATIONAL_PLACES):
+        path = folder / f"lieux-{rows}.csv"
+        write_national_places(path, rows, codes)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM diagnostics_place")
+        start = time.perf_counter()
+        result = import_national_places(path, scope)
+        timings[rows] = time.perf_counter() - start
+        log(f"lieux (schéma national) : {result.rows} lignes en {timings[rows]:.2f} s ({path.stat().st_size} octets)")
+    return timings[NATIONAL_PLACES] / timings[NATIONAL_PLACES // 4], timings[NATIONAL_PLACES]
+
+
+def run(
+    label: str, data_dir: Path, departements: list[str], files: list[tuple[str, str, str]] | None
+) -> dict[str, float]:
     from diagnostics import maps
     from diagnostics.analysis import diagnose
     from diagnostics.importers import Scope, import_folder
@@ -224,7 +280,7 @@ def main() -> None:
         with connection.cursor() as cursor:  # start the national run from an empty reference
             cursor.execute(
                 "TRUNCATE diagnostics_communestatistic, diagnostics_place, diagnostics_epci, "
-                "diagnostics_communepassage, roadmap_territory_communes, roadmap_commune"
+                "diagnostics_communepassage, territories_territory_communes, territories_commune CASCADE"
             )
         with tempfile.TemporaryDirectory() as folder:
             generated = time.perf_counter()
@@ -232,10 +288,13 @@ def main() -> None:
             log(f"synthetic national files written in {time.perf_counter() - generated:.1f} s (not counted)")
             deps = DEPARTEMENTS[:94] + ["2A", "2B"]
             national = run("France (synthétique)", Path(folder), deps, files)
-        harness.emit("diagnostic_national_s", national["total"], "s synthetic 35000 communes")
-        harness.emit("diagnostic_national_import_s", national["import"], "s synthetic")
-        harness.emit("diagnostic_national_indicators_s", national["indicators"], "s synthetic")
-        harness.emit("diagnostic_national_maps_s", national["maps"], "s synthetic")
+            harness.emit("diagnostic_national_s", national["total"], "s synthetic 35000 communes")
+            harness.emit("diagnostic_national_import_s", national["import"], "s synthetic")
+            harness.emit("diagnostic_national_indicators_s", national["indicators"], "s synthetic")
+            harness.emit("diagnostic_national_maps_s", national["maps"], "s synthetic")
+            ratio, seconds = import_linearity(Path(folder), deps)
+        harness.emit("import_linear_ratio", ratio, "x for a 4x larger file (synthetic national places)")
+        harness.emit("import_places_national_s", seconds, f"s synthetic {NATIONAL_PLACES} places, schema v1.0.2")
 
 
 if __name__ == "__main__":

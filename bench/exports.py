@@ -166,6 +166,9 @@ def main() -> None:
             fiche_times = [run_job(roadmap, "fiche_pdf", action)[0] for _ in range(3)]
             roadmap_s, job = run_job(roadmap, "roadmap_pdf")
             fiches_s, fiches_job = run_job(roadmap, "fiches_pdf")
+            # The council's other documents: the budget workbook (XlsxWriter) and the whole roadmap in Word.
+            xlsx_s, _xlsx_job = run_job(roadmap, "budget_xlsx")
+            docx_s, _docx_job = run_job(roadmap, "roadmap_docx")
 
         with override("fr"):
             html = exports.roadmap_html(roadmap_document(roadmap))
@@ -177,6 +180,8 @@ def main() -> None:
         harness.emit("fiche_pdf_s", harness.percentile(fiche_times, 50), "s")
         harness.emit("all_fiches_pdf_s", fiches_s, "s")
         harness.emit("all_fiches_pdf_pages", fiches_job.pages or 0, "pages")
+        harness.emit("budget_xlsx_s", xlsx_s, "s")
+        harness.emit("roadmap_docx_s", docx_s, "s")
         # The render inside the job (parts laid out in parallel, front matter, joining), and one plain WeasyPrint
         # run on the same document here.
         harness.emit("render_in_job_s", job.render_seconds, "s")

@@ -211,6 +211,8 @@ def bench_env(label: str | None = None) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
+        # Plain HTTP on loopback: production settings would redirect every request to HTTPS.
+        "SECURE_SSL_REDIRECT": "false",
         "CACHE_KEY_PREFIX": f"cap-bench-{label}",
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),

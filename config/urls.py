@@ -1,10 +1,18 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from config import views
 
+# French error pages in the app's look (templates/400.html, 403.html, 404.html, 500.html).
+handler404 = "tenancy.views.page_not_found"
+
 urlpatterns = [
     path("sante/", views.health, name="health"),
+    # The operators' back-office: staff only (tenancy/admin.py, onboarding/admin.py).
+    path("admin/", admin.site.urls),
     path("", include("tenancy.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("onboarding.legal_urls")),
     path("", include("territories.urls")),
     path("", include("roadmap.urls")),
     path("", include("fiches.urls")),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +33,16 @@ FRAGILE_QUANTILE = 0.75
 COMBINED_FRAGILITIES = 3
 # An indicator counts for the fragility classes only when most communes have a value.
 MIN_COVERAGE_FOR_FRAGILITY = 0.5
-# Sub-axes of the IFN: already inside the global index, counting them again would inflate the combinations.
-NOT_COUNTED_IN_FRAGILITIES = {"ifn_acces", "ifn_competences"}
+# The IFN (global and its two axes) is built from the very indicators counted one by one (broadband, poverty,
+# unemployment, ages, diplomas, one-person households): counting it as well would count the same signal twice.
+# It is shown as such (figures, map), never added to the count.
+NOT_COUNTED_IN_FRAGILITIES = {"ifn_global", "ifn_acces", "ifn_competences"}
+FRAGILITY_RULE = _(
+    "Une commune est « fragile » sur un indicateur quand elle fait partie du quart des communes du département "
+    "les plus exposées. Sont comptés, chacun une fois : %(indicators)s. L'indice de fragilité numérique n'est pas "
+    "compté en plus : il est calculé à partir de ces mêmes indicateurs. Un indicateur connu pour moins de la "
+    "moitié des communes n'est pas compté."
+)
 COVERAGE_KINDS = (Place.Kind.MEDIATION, Place.Kind.FRANCE_SERVICES)
 
 
@@ -100,6 +108,10 @@ class Diagnostic:
     fragility_indicators: list[str]
     publics: list[Public] = field(default_factory=list)
     gaps: list[str | Promise] = field(default_factory=list)
+    # indicator → number of the territory's communes where the organisation's own figure replaces the reference
+    own_figures: dict[str, int] = field(default_factory=dict)
+    # the communes of the département(s) around the territory: the background of the maps (no tile server)
+    surroundings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def population(self) -> int:
@@ -134,9 +146,17 @@ def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def commune_frame(codes: Iterable[str] | None = None, departements: Iterable[str] | None = None) -> pd.DataFrame:
-    """Communes (name, EPCI, population, contour, centroid) with each indicator's value, numerator, denominator.
+    """Communes (name, EPCI, population, contour, centroid) with each reference indicator's value, numerator,
+    denominator. `geometry` holds shapely geometries (None without a contour)."""
+    return commune_frames(codes, departements)[0]
 
-    `geometry` holds shapely geometries (None without a contour).
+
+def commune_frames(
+    codes: Iterable[str] | None = None, departements: Iterable[str] | None = None, organization_id: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the communes with the national reference figures, the organisation's own figures as long records).
+
+    One query for both: the reference rows (no organisation) and the rows of `organization_id`, never another's.
     """
     import shapely
 
@@ -161,10 +181,17 @@ def commune_frame(codes: Iterable[str] | None = None, departements: Iterable[str
     centroids = shapely.centroid(geometries) if len(texts) else np.array([], dtype=object)
     base["lon"] = shapely.get_x(centroids) if len(texts) else np.array([], dtype=float)
     base["lat"] = shapely.get_y(centroids) if len(texts) else np.array([], dtype=float)
+    stats = stats.filter(_visible_to(organization_id))
     records = pd.DataFrame.from_records(
-        _fetch(stats.values_list("commune_id", "indicator", "value", "numerator", "denominator", "is_secret")),
-        columns=["code", "indicator", "value", "num", "den", "secret"],
+        _fetch(
+            stats.values_list(
+                "commune_id", "indicator", "value", "numerator", "denominator", "is_secret", "organization_id"
+            )
+        ),
+        columns=["code", "indicator", "value", "num", "den", "secret", "owner"],
     )
+    own = records[records["owner"].notna()].drop(columns="owner")
+    records = records[records["owner"].isna()].drop(columns="owner")
     if not records.empty:
         wide = records.pivot(index="code", columns="indicator", values=["value", "num", "den", "secret"])
         wide.columns = [f"{ind}" if part == "value" else f"{ind}__{part}" for part, ind in wide.columns]
@@ -175,12 +202,37 @@ def commune_frame(codes: Iterable[str] | None = None, departements: Iterable[str
             base[f"{key}__num"] = np.nan
             base[f"{key}__den"] = np.nan
             base[f"{key}__secret"] = False
-    return base
+    return base, own
 
 
-def sources_by_indicator(codes: Iterable[str], departements: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
+def _visible_to(organization_id: int | None) -> Q:
+    """The national reference, plus the organisation's own rows (never another organisation's)."""
+    if organization_id is None:
+        return Q(organization__isnull=True)
+    return Q(organization__isnull=True) | Q(organization_id=organization_id)
+
+
+def apply_own(communes: pd.DataFrame, own: pd.DataFrame) -> dict[str, int]:
+    """The organisation's own figures take the place of the reference in its own communes; {indicator: communes}."""
+    replaced: dict[str, int] = {}
+    own = own[own["code"].isin(communes.index)]
+    for indicator, rows in own.groupby("indicator"):
+        if indicator not in INDICATORS:
+            continue
+        at = rows.set_index("code")
+        communes.loc[at.index, indicator] = at["value"].astype(float)
+        communes.loc[at.index, f"{indicator}__num"] = at["num"].astype(float)
+        communes.loc[at.index, f"{indicator}__den"] = at["den"].astype(float)
+        communes.loc[at.index, f"{indicator}__secret"] = at["secret"].astype(bool)
+        replaced[str(indicator)] = len(at)
+    return replaced
+
+
+def sources_by_indicator(
+    codes: Iterable[str], departements: Iterable[str] = (), organization_id: int | None = None
+) -> dict[str, tuple[str, str]]:
     codes = list(codes)
-    found_rows = CommuneStatistic.objects.all()
+    found_rows = CommuneStatistic.objects.filter(_visible_to(organization_id))
     if len(codes) > 2000 and departements:  # a huge IN list is slower than the départements' rows
         found_rows = found_rows.filter(commune__departement__in=list(departements))
     else:
@@ -287,14 +339,88 @@ def haversine_nearest(
     return distances, nearest
 
 
-def places_frame(departements: Iterable[str]) -> pd.DataFrame:
-    rows = Place.objects.filter(commune__departement__in=list(departements)).values_list(
-        "pk", "kind", "name", "address", "commune_id", "latitude", "longitude", "staff", "source", "vintage"
+def places_frame(departements: Iterable[str], organization_id: int | None = None) -> pd.DataFrame:
+    """The reference places of the départements and the organisation's own places (`own`)."""
+    rows = (
+        Place.objects.filter(commune__departement__in=list(departements))
+        .filter(_visible_to(organization_id))
+        .values_list(
+            "pk",
+            "kind",
+            "name",
+            "address",
+            "commune_id",
+            "latitude",
+            "longitude",
+            "staff",
+            "source",
+            "vintage",
+            "organization_id",
+            "siret",
+        )
     )
-    return pd.DataFrame.from_records(
+    frame = pd.DataFrame.from_records(
         list(rows),
-        columns=["pk", "kind", "name", "address", "commune", "lat", "lon", "staff", "source", "vintage"],
+        columns=[
+            "pk",
+            "kind",
+            "name",
+            "address",
+            "commune",
+            "lat",
+            "lon",
+            "staff",
+            "source",
+            "vintage",
+            "owner",
+            "siret",
+        ],
     )
+    frame["own"] = frame["owner"].notna()
+    # One structure is one place, whatever its roles: same SIRET, or same name in the same commune.
+    names = frame["name"].map(_simple_name)
+    frame["key"] = frame["siret"].where(frame["siret"] != "", names + "|" + frame["commune"].fillna(""))
+    return frame.drop(columns="owner")
+
+
+def _simple_name(name: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name.lower())
+    return " ".join("".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c)).split())
+
+
+@dataclass
+class DistinctPlace:
+    name: str
+    roles: list[str]
+    address: str
+    staff: int | None  # conseillers numériques of the structure, when known
+    sources: list[str]
+    vintages: list[str]
+
+
+def distinct_places(places: pd.DataFrame) -> list[DistinctPlace]:
+    """The places, each structure once with all its roles (a mediation place that employs conseillers numériques
+    is one place, not two)."""
+    found = []
+    order = {kind: i for i, kind in enumerate(Place.Kind.values)}
+    for _key, rows in places.groupby("key", sort=False):
+        rows = rows.sort_values("kind", key=lambda k: k.map(order))
+        staff = rows.loc[rows["kind"] == Place.Kind.CONSEILLER_NUMERIQUE, "staff"].dropna()
+        if staff.empty:
+            staff = rows["staff"].dropna()
+        found.append(
+            DistinctPlace(
+                name=str(rows["name"].iloc[0]),
+                roles=[str(Place.Kind(k).label) for k in dict.fromkeys(rows["kind"])],
+                address=next((str(a) for a in rows["address"] if a), ""),
+                staff=int(staff.max()) if not staff.empty else None,
+                sources=list(dict.fromkeys(rows["source"])),
+                vintages=list(dict.fromkeys(rows["vintage"])),
+            )
+        )
+    return sorted(found, key=lambda p: _simple_name(p.name))
 
 
 def add_coverage(communes: pd.DataFrame, places: pd.DataFrame, distance_km: float) -> Coverage:
@@ -334,7 +460,7 @@ def _fmt(value: float | None, unit: str) -> str:
         return "—"
     if unit == "%":
         return f"{value:.1f} %".replace(".", ",")
-    if unit in ("€", "hab."):
+    if unit in ("€", "hab.", "ménages"):
         return f"{value:,.0f} {unit}".replace(",", "\u202f")
     return f"{value:.1f}".replace(".", ",")
 
@@ -398,21 +524,23 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
 
 
 def build_diagnostic(territory: Territory, distance_km: float = 10.0) -> Diagnostic:
-    """Everything the diagnostic page, the static maps and the roadmap document show."""
+    """Everything the diagnostic page, the static maps and the roadmap document show: the national reference,
+    with the organisation's own figures and places (its uploads) in its own territory."""
     codes = list(territory.communes.values_list("code", flat=True))
-    return diagnose(territory.name, codes, distance_km)
+    return diagnose(territory.name, codes, distance_km, organization_id=territory.organization_id)
 
 
-def diagnose(name: str, codes: list[str], distance_km: float = 10.0) -> Diagnostic:
+def diagnose(name: str, codes: list[str], distance_km: float = 10.0, organization_id: int | None = None) -> Diagnostic:
     departements = sorted({departement_of(c) for c in codes})
-    reference = commune_frame(departements=departements)
+    reference, own = commune_frames(departements=departements, organization_id=organization_id)
     communes = reference.loc[reference.index.intersection(codes)].copy()
     if len(communes) < len(codes):  # communes of the territory outside the loaded départements
-        communes = commune_frame(codes=codes)
+        communes, own = commune_frames(codes=codes, organization_id=organization_id)
+    own_figures = apply_own(communes, own)
     used = add_fragilities(communes, reference)
-    places = places_frame(departements)
+    places = places_frame(departements, organization_id)
     coverage = add_coverage(communes, places, distance_km)
-    sources = sources_by_indicator(communes.index, departements)
+    sources = sources_by_indicator(communes.index, departements, organization_id)
     figures = [
         Figure(
             indicator=indicator,
@@ -432,6 +560,8 @@ def diagnose(name: str, codes: list[str], distance_km: float = 10.0) -> Diagnost
         coverage=coverage,
         places=places,
         fragility_indicators=used,
+        own_figures=own_figures,
+        surroundings=reference[["name", "epci", "population", "geometry", "lat", "lon"]],
     )
     diagnostic.publics = publics(diagnostic)
     diagnostic.gaps = list(KNOWN_GAPS)

@@ -104,8 +104,9 @@ INDICATORS: dict[str, Indicator] = {
             Aggregation.RATIO,
             True,
             _("Publics"),
-            _("Recensement 2017 retraité par Data For Good ; pondéré par la population municipale 2024."),
+            _("Recensement 2017 retraité par Data For Good ; pondéré par le nombre de ménages (recensement 2021)."),
         ),
+        Indicator("menages", _("Ménages (recensement)"), "ménages", Aggregation.SUM, None, _("Population")),
         Indicator("chomeurs", _("Chômeurs de 15 à 64 ans"), "hab.", Aggregation.SUM, None, _("Publics")),
         Indicator("population_rp", _("Population (recensement)"), "hab.", Aggregation.SUM, None, _("Population")),
     ]

@@ -8,7 +8,8 @@ import io
 import json
 import math
 import textwrap
-from typing import Any
+from html import escape
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,20 @@ PLACE_COLOURS = {
     Place.Kind.MEDIATION: "#1d7a46",
     Place.Kind.CONSEILLER_NUMERIQUE: "#6a3d9a",
 }
+# The IFN has a natural reference, 100 = France: diverging classes around it (blue: less fragile than France,
+# red: more fragile), the same for every territory, never the territory's own quintiles.
+IFN_BOUNDS = [0.0, 80.0, 95.0, 105.0, 120.0, 1000.0]
+IFN_PALETTE = ["#2c7bb6", "#abd9e9", "#f7f7f7", "#fdae61", "#d7191c"]
+IFN_LABELS = [
+    "moins de 80 : bien moins fragile que la France",
+    "80 à 95 : moins fragile",
+    "95 à 105 : proche de la moyenne nationale (100)",
+    "105 à 120 : plus fragile",
+    "plus de 120 : bien plus fragile que la France",
+]
+UNPUBLISHED = "#ffffff"
+UNPUBLISHED_TEXT = "secret statistique (valeur non publiée par l'INSEE, trop peu de ménages)"
+BACKGROUND = "#eeeeee"
 COVERAGE = "coverage"
 FRAGILITIES = "fragilities"
 
@@ -75,16 +90,26 @@ def colours(diagnostic: Diagnostic, key: str) -> tuple[pd.Series, list[tuple[str
         legend = [(PALETTE[0], "aucune"), (PALETTE[2], "1"), (PALETTE[3], "2"), (PALETTE[4], "3 ou plus")]
         return fill, legend
     indicator = INDICATORS[key]
+    secret = communes[f"{key}__secret"].fillna(False).astype(bool) & communes[key].isna()
+    if key.startswith("ifn_"):
+        klass = pd.Series(np.digitize(communes[key].fillna(-1), IFN_BOUNDS[1:-1]), index=communes.index)
+        fill = klass.map(lambda k: IFN_PALETTE[k]).where(communes[key].notna(), NO_DATA).where(~secret, UNPUBLISHED)
+        legend = list(zip(IFN_PALETTE, IFN_LABELS, strict=True))
+        if communes[key].isna().any():
+            legend.append((NO_DATA, "donnée absente"))
+        return fill, legend
     klass, bounds = classes(communes[key], reverse=indicator.fragile_when_high is False)
-    fill = klass.map(lambda k: PALETTE[k] if k >= 0 else NO_DATA)
+    fill = klass.map(lambda k: PALETTE[k] if k >= 0 else NO_DATA).where(~secret, UNPUBLISHED)
     legend = []
     for i in range(len(bounds) - 1):
         k = len(PALETTE) - 1 - i if indicator.fragile_when_high is False else i
         k = round(k * (len(PALETTE) - 1) / max(len(bounds) - 2, 1)) if len(bounds) - 1 < len(PALETTE) else k
         text = f"{format_value(bounds[i], indicator)} – {format_value(bounds[i + 1], indicator)}"
         legend.append((PALETTE[k], text))
-    if (klass < 0).any():
-        legend.append((NO_DATA, "secret statistique ou donnée absente"))
+    if secret.any():
+        legend.append((UNPUBLISHED, UNPUBLISHED_TEXT))
+    if ((klass < 0) & ~secret).any():
+        legend.append((NO_DATA, "donnée absente"))
     return fill, legend
 
 
@@ -114,6 +139,63 @@ def _places(diagnostic: Diagnostic) -> pd.DataFrame:
         ].between(communes["lon"].min() - margin, communes["lon"].max() + margin)
         located = located[box]
     return located
+
+
+# --- our own background (no tile server can be reached) -----------------------------------------------
+
+# Above this many communes in the territory, only the main commune of each EPCI and the largest ones are named.
+ALL_NAMES_UP_TO = 60
+LARGEST_NAMED = 25
+MAX_OUTLINES = 60
+
+
+def _box(communes: pd.DataFrame, margin: float = 0.08) -> tuple[float, float, float, float]:
+    west, south, east, north = _bounds(communes["geometry"])
+    dx, dy = (east - west) * margin + 0.02, (north - south) * margin + 0.02
+    return west - dx, south - dy, east + dx, north + dy
+
+
+def background(
+    diagnostic: Diagnostic,
+) -> tuple[pd.DataFrame, list[tuple[str, Any]], list[tuple[str, float, float, bool]]]:
+    """(the communes around the territory within the map's box, the EPCI outlines, the names to write).
+
+    Names: every commune of a small territory, else the main commune (chef-lieu: the most populous) of each EPCI
+    and the largest communes; the main communes of the neighbouring EPCI are named too, in grey.
+    """
+    import shapely
+
+    communes = diagnostic.communes[diagnostic.communes["geometry"].notna()]
+    around = diagnostic.surroundings
+    if not len(communes) or around.empty:
+        return pd.DataFrame(columns=["name", "geometry"]), [], []
+    west, south, east, north = _box(communes)
+    around = around[
+        around["geometry"].notna() & around["lon"].between(west, east) & around["lat"].between(south, north)
+    ]
+    others = around[~around.index.isin(communes.index)]
+    outlines = []
+    epcis = around.groupby("epci")
+    if epcis.ngroups <= MAX_OUTLINES:  # a map of a whole country is not read EPCI by EPCI
+        for epci, members in epcis:
+            if epci:
+                outlines.append((str(epci), shapely.union_all(members["geometry"].to_numpy(object))))
+    labels: list[tuple[str, float, float, bool]] = []
+    if len(communes) <= ALL_NAMES_UP_TO:
+        named = communes
+    else:
+        main = communes.sort_values("population", ascending=False).groupby("epci").head(1)
+        if len(main) > LARGEST_NAMED:
+            main = main.iloc[:0]
+        named = pd.concat([main, communes.nlargest(LARGEST_NAMED, "population")])
+        named = named[~named.index.duplicated()]
+    labels += [(str(r["name"]), float(r["lon"]), float(r["lat"]), True) for _c, r in named.iterrows()]
+    neighbours = others.sort_values("population", ascending=False).groupby("epci").head(1)
+    labels += [
+        (str(r["name"]), float(r["lon"]), float(r["lat"]), False)
+        for _c, r in neighbours.nlargest(LARGEST_NAMED, "population").iterrows()
+    ]
+    return others, outlines, labels
 
 
 # --- interactive ---------------------------------------------------------------------------------------
@@ -161,8 +243,37 @@ def interactive_map(diagnostic: Diagnostic, key: str) -> str:
     # lists, because `add_js_link` would edit folium's class-level defaults (shared by every map of the process).
     fmap.default_js = [("leaflet", _static_url(LEAFLET_JS))]
     fmap.default_css = [("leaflet_css", _static_url(LEAFLET_CSS))]
+    others, outlines, labels = background(diagnostic)
+    if len(others):
+        folium.GeoJson(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": json.loads(shapely_json(g)), "properties": {"nom": n}}
+                    for n, g in zip(others["name"], others["geometry"], strict=True)
+                ],
+            },
+            style_function=lambda f: {"fillColor": BACKGROUND, "color": "#bbbbbb", "weight": 0.5, "fillOpacity": 1},
+            tooltip=folium.GeoJsonTooltip(fields=["nom"], aliases=["Commune voisine"]),
+        ).add_to(fmap)
     if features:
         _commune_layer(features, diagnostic, key).add_to(fmap)
+    for name, outline in outlines:
+        folium.GeoJson(
+            json.loads(shapely_json(outline.boundary)),
+            style_function=lambda f: {"color": "#222222", "weight": 2, "fill": False},
+            tooltip=name,
+        ).add_to(fmap)
+    for name, lon, lat, main in labels:
+        css = "map-label" if main else "map-label map-label-neighbour"
+        folium.Marker(
+            location=[lat, lon],
+            icon=folium.DivIcon(html=f'<span class="{css}">{escape(name)}</span>', icon_size=(0, 0)),
+        ).add_to(fmap)
+    cast(Any, fmap.get_root()).header.add_child(
+        folium.Element(f'<link rel="stylesheet" href="{_static_url(MAP_CSS)}">')
+    )
+    fmap.add_child(_legend(title_of(diagnostic, key), legend))
     for place in _places(diagnostic).itertuples():
         folium.CircleMarker(
             location=[place.lat, place.lon],
@@ -178,6 +289,40 @@ def interactive_map(diagnostic: Diagnostic, key: str) -> str:
         bounds = _bounds(communes["geometry"])
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return str(fmap.get_root().render())
+
+
+MAP_CSS = "diagnostics/map.css"
+
+
+def shapely_json(geometry: Any) -> str:
+    import shapely
+
+    return str(shapely.to_geojson(geometry))
+
+
+def _legend(title: str, legend: list[tuple[str, str]]) -> Any:
+    """The legend of the interactive map, as on the static one (a Leaflet control)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    rows = "".join(
+        f'<div class="map-legend-row"><span class="map-legend-swatch map-swatch-{i}"></span>{escape(text)}</div>'
+        for i, (_colour, text) in enumerate(legend)
+    )
+    swatches = " ".join(f".map-swatch-{i}{{background:{colour}}}" for i, (colour, _text) in enumerate(legend))
+    html = f'<div class="map-legend"><strong>{escape(title)}</strong>{rows}</div>'
+    element = MacroElement()
+    element._template = Template(
+        "{% macro header(this, kwargs) %}<style>" + swatches + "</style>{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "var legend = L.control({position: 'bottomright'});"
+        "legend.onAdd = function () { var div = L.DomUtil.create('div'); div.innerHTML = "
+        + json.dumps(html)
+        + "; return div; };"
+        "legend.addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    return element
 
 
 def _static_url(path: str) -> str:
@@ -235,6 +380,7 @@ def _to_bytes(fig: Any, fmt: str) -> bytes:
 def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     """The same map as an image (PNG or SVG), with legend, places, title and source; sized for a slide or a page."""
     import geopandas as gpd
+    from matplotlib import patheffects
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -252,9 +398,31 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     ax = fig.add_subplot()
     ax.set_axis_off()
     fill, legend = colours(diagnostic, key)
+    others, outlines, labels = background(diagnostic)
+    if len(others):
+        around = gpd.GeoDataFrame(geometry=list(others["geometry"]), crs="EPSG:4326")
+        around.plot(ax=ax, color=BACKGROUND, edgecolor="#bbbbbb", linewidth=0.3)
     frame = gpd.GeoDataFrame({"fill": fill.loc[communes.index]}, geometry=list(communes["geometry"]), crs="EPSG:4326")
     frame.plot(ax=ax, color=frame["fill"], edgecolor="#555555", linewidth=0.4)
+    if outlines:
+        gpd.GeoSeries([g.boundary for _n, g in outlines], crs="EPSG:4326").plot(ax=ax, color="#222222", linewidth=1.2)
+    for name, lon, lat, main in labels:
+        text = ax.text(
+            lon,
+            lat,
+            name,
+            ha="center",
+            va="center",
+            fontsize=7 if main else 6,
+            color="#1b1f29" if main else "#666666",
+            fontstyle="normal" if main else "italic",
+            zorder=4,
+            clip_on=True,
+        )
+        text.set_in_layout(False)  # the layout leaves room for the legend, not for every name
+        text.set_path_effects([patheffects.withStroke(linewidth=2, foreground="white")])
     ax.set_aspect(stretch)
+    _scale_bar(ax, west, south, east, north)
     places = _places(diagnostic)
     handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend]
     for kind, colour in PLACE_COLOURS.items():
@@ -270,6 +438,17 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     ax.set_title(title, fontsize=15, loc="left")
     fig.supxlabel(textwrap.fill(caption_of(diagnostic, key), 150), fontsize=9, color="#525a6b", x=0.01, ha="left")
     return _to_bytes(fig, fmt)
+
+
+def _scale_bar(ax: Any, west: float, south: float, east: float, north: float) -> None:
+    """A scale bar in kilometres (a round length, about a fifth of the map's width), bottom left."""
+    km_per_degree = 111.32 * math.cos(math.radians((south + north) / 2))
+    width_km = (east - west) * km_per_degree
+    length = next((n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n >= width_km / 5), 200)
+    x0, y0 = west + (east - west) * 0.03, south + (north - south) * 0.03
+    x1 = x0 + length / km_per_degree
+    ax.plot([x0, x1], [y0, y0], color="#1b1f29", linewidth=2.5, solid_capstyle="butt", zorder=5)
+    ax.text((x0 + x1) / 2, y0 + (north - south) * 0.015, f"{length} km", ha="center", va="bottom", fontsize=8, zorder=5)
 
 
 def comparison_chart(diagnostic: Diagnostic, fmt: str = "png") -> bytes:

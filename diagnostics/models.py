@@ -1,21 +1,26 @@
 """Territorial diagnostic (step 3).
 
 Two kinds of data live here:
-- shared reference data, like `roadmap.Commune`: statistics per commune (`CommuneStatistic`), help places
-  (`Place`), EPCI published figures (`Epci`) and the COG passage table (`CommunePassage`); each row carries
-  its source and vintage, and belongs to no tenant;
-- tenant-owned data: the group's « synthèse du diagnostic » and the coverage setting of a territory
-  (`TerritoryDiagnostic`), and the log of the imports a tenant made (`ImportRun`).
+- national reference data, like `territories.Commune`: statistics per commune (`CommuneStatistic` with no
+  organisation), help places (`Place` with no organisation), EPCI published figures (`Epci`) and the COG passage
+  table (`CommunePassage`); each row carries its source and vintage, belongs to no tenant and is loaded only by an
+  operator (`manage.py import_diagnostic`), each load recorded in `ReferenceLoad`;
+- tenant-owned data: an organisation's own figures and places (`CommuneStatistic` / `Place` with its
+  `organization`: shown beside the reference in its own diagnostic only, they never change a shared row), the
+  group's « synthèse du diagnostic » and the coverage setting of a territory (`TerritoryDiagnostic`), and the
+  imports a tenant made (`ImportRun`, also the worker's job row).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.models import Organization
@@ -28,6 +33,8 @@ class CommunePassage(models.Model):
     old_code = models.CharField(_("ancien code INSEE"), max_length=5, primary_key=True)
     old_name = models.CharField(_("ancien nom"), max_length=120, blank=True)
     new_code = models.CharField(_("code INSEE actuel"), max_length=5, db_index=True)
+    # The former commune's population (from the IRIS of the IFN file): weights its rates inside today's commune.
+    old_population = models.FloatField(_("population de l'ancienne commune"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
@@ -64,6 +71,10 @@ class CommuneStatistic(models.Model):
     A value under statistical secrecy is kept as missing (`is_secret`), never as 0.
     """
 
+    # None: national reference data (operators only); else the organisation's own figure, seen by it alone.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="own_statistics"
+    )
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="statistics")
     indicator = models.CharField(_("indicateur"), max_length=40)
     value = models.FloatField(_("valeur"), null=True, blank=True)
@@ -77,7 +88,18 @@ class CommuneStatistic(models.Model):
     class Meta:
         verbose_name = _("statistique communale")
         verbose_name_plural = _("statistiques communales")
-        constraints = [models.UniqueConstraint(fields=["commune", "indicator"], name="one_statistic_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator"],
+                condition=models.Q(organization__isnull=True),
+                name="one_reference_statistic_per_indicator",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "commune", "indicator"],
+                condition=models.Q(organization__isnull=False),
+                name="one_own_statistic_per_indicator",
+            ),
+        ]
         indexes = [models.Index(fields=["indicator"])]
 
     def __str__(self) -> str:
@@ -85,15 +107,21 @@ class CommuneStatistic(models.Model):
 
 
 class Place(models.Model):
-    """A place where people get help with digital services (shared reference data, from national open data)."""
+    """A place where people get help with digital services: national open data (no organisation), or a place an
+    organisation listed itself (its `organization`), shown in its own diagnostic only."""
 
     class Kind(models.TextChoices):
         MEDIATION = "mediation", _("Lieu de médiation numérique")
         FRANCE_SERVICES = "france_services", _("France services")
         CONSEILLER_NUMERIQUE = "conseiller_numerique", _("Structure employant un conseiller numérique")
 
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="own_places"
+    )
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     external_id = models.CharField(_("identifiant dans la source"), max_length=80)
+    # The structure's SIRET (« pivot » of the national schema): one structure with several roles is one place.
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     name = models.CharField(_("nom"), max_length=300)
     address = models.CharField(_("adresse"), max_length=400, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
@@ -111,10 +139,42 @@ class Place(models.Model):
         verbose_name = _("lieu d'accompagnement")
         verbose_name_plural = _("lieux d'accompagnement")
         ordering = ["kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "external_id"], name="one_place_per_source_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "external_id"],
+                condition=models.Q(organization__isnull=True),
+                name="one_reference_place_per_source_id",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "kind", "external_id"],
+                condition=models.Q(organization__isnull=False),
+                name="one_own_place_per_source_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferenceLoad(models.Model):
+    """One load of a national reference file by an operator (`manage.py import_diagnostic`): what, from where."""
+
+    kind = models.CharField(_("type de fichier"), max_length=40)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    vintage = models.CharField(_("millésime"), max_length=60, blank=True)
+    rows = models.PositiveIntegerField(_("lignes retenues"), default=0)
+    checksum = models.CharField(_("empreinte SHA-256"), max_length=64)
+    scope = models.CharField(_("départements"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("chargé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chargement de données de référence")
+        verbose_name_plural = _("chargements de données de référence")
+        ordering = ["-loaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.file_name} ({self.vintage})"
 
 
 class TerritoryDiagnostic(models.Model):
@@ -152,24 +212,59 @@ class TerritoryDiagnostic(models.Model):
         return reverse("diagnostics:territory", kwargs={"territory_pk": self.territory_id})
 
 
+def import_upload_path(instance: ImportRun, filename: str) -> str:
+    return f"tenants/{instance.organization_id}/diagnostics/{filename}"
+
+
 class ImportRun(models.Model):
-    """A data file imported by a member of a tenant for its territory (the log shown on the import page)."""
+    """A file a member of a tenant imported for its territory: the job the worker runs and the log of the page.
+
+    The upload is stored, then read by the worker (`diagnostics.tasks.run_import`); the page polls the row.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Importé")
+        FAILED = "failed", _("Refusé")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="diagnostic_imports")
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="diagnostic_imports")
     kind = models.CharField(_("type de fichier"), max_length=40)
     file_name = models.CharField(_("fichier"), max_length=255)
+    file = models.FileField(upload_to=import_upload_path, blank=True, max_length=300)
+    vintage = models.CharField(_("millésime"), max_length=60, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    progress = models.PositiveSmallIntegerField(default=0)
     rows = models.PositiveIntegerField(_("lignes retenues"), default=0)
     succeeded = models.BooleanField(_("réussi"), default=False)
     message = models.TextField(_("compte rendu"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         verbose_name = _("import de données")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} — {self.file_name}"
+
+    STALE_AFTER = timedelta(minutes=10)
+
+    @property
+    def is_stale(self) -> bool:
+        """Waiting or running with no news for long (worker killed, message lost): shown as failed, retry offered."""
+        waiting = self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return waiting and timezone.now() - self.updated_at > self.STALE_AFTER
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_stale
+
+    @property
+    def can_retry(self) -> bool:
+        return (self.status == self.Status.FAILED and bool(self.file)) or self.is_stale

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import ngettext
+
 from diagnostics import maps
-from diagnostics.analysis import Diagnostic, build_diagnostic, format_value
+from diagnostics.analysis import Diagnostic, Figure, build_diagnostic, format_value
 from diagnostics.indicators import Indicator
 from diagnostics.models import TerritoryDiagnostic
 from roadmap.models import Roadmap
@@ -53,7 +55,21 @@ def _range(low: float | None, high: float | None, indicator: Indicator) -> str:
     return f"{format_value(low, indicator)} à {format_value(high, indicator)}"
 
 
+def partial_coverage(figure: Figure) -> str:
+    """« sur 2 des 16 communes, 54 % des habitants » when a value is computed on part of the territory only."""
+    aggregate = figure.territory
+    if not aggregate.communes_with_data or aggregate.communes_with_data >= aggregate.communes:
+        return ""
+    share = f"{aggregate.population_share:.0f}" if aggregate.population_share is not None else "?"
+    return ngettext(
+        "sur %(with)d commune sur %(all)d, %(share)s %% des habitants",
+        "sur %(with)d communes sur %(all)d, %(share)s %% des habitants",
+        aggregate.communes_with_data,
+    ) % {"with": aggregate.communes_with_data, "all": aggregate.communes, "share": share}
+
+
 def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
+    """The figures as shown and printed; a value computed on part of the territory says so in the value itself."""
     rows = []
     for figure in diagnostic.figures:
         indicator = figure.indicator
@@ -62,6 +78,9 @@ def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
             if figure.territory.value is not None
             else _range(figure.territory.minimum, figure.territory.maximum, indicator)
         )
+        coverage = partial_coverage(figure) if figure.territory.communes_with_data else ""
+        if coverage and territory != "—":
+            territory = f"{territory} ({coverage})"
         rows.append(
             KeyFigure(
                 label=str(indicator.label),

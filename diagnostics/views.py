@@ -1,21 +1,20 @@
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from diagnostics import maps
-from diagnostics.analysis import build_diagnostic, format_value
+from diagnostics import actions as workflows
+from diagnostics import maps, national
+from diagnostics.analysis import FRAGILITY_RULE, build_diagnostic, distinct_places, format_value
 from diagnostics.forms import ImportForm, SynthesisForm
-from diagnostics.importers import IMPORTERS, ImportFileError, Scope
 from diagnostics.indicators import INDICATORS, MAP_INDICATORS
-from diagnostics.models import ImportRun, Place, TerritoryDiagnostic
+from diagnostics.models import Place, ReferenceLoad, TerritoryDiagnostic
 from diagnostics.synthesis import DEFAULT_DISTANCE_KM, coverage_sentence, key_figures
 from tenancy.access import TenantRequest, editor_required, member_required
 from territories.models import Territory
@@ -100,6 +99,8 @@ def territory_diagnostic(request: TenantRequest, territory_pk: int) -> HttpRespo
                 f for f in key_figures(diagnostic) if f.label in {str(INDICATORS[k].label) for k in MAP_INDICATORS}
             ],
             "coverage": coverage_sentence(diagnostic),
+            "fragility_rule": FRAGILITY_RULE
+            % {"indicators": ", ".join(str(INDICATORS[k].label).lower() for k in diagnostic.fragility_indicators)},
             "beyond": [r for r in rows if r["beyond"]],
             "combined": [
                 {"name": c["name"], "population": c["population"], "labels": c["fragility_labels"]}
@@ -113,10 +114,11 @@ def territory_diagnostic(request: TenantRequest, territory_pk: int) -> HttpRespo
             "columns": TABLE_COLUMNS,
             "sort": sort,
             "rows": rows,
-            "places": [
-                {"name": p.name, "kind": Place.Kind(p.kind).label, "address": p.address, "vintage": p.vintage}
-                for p in places.itertuples()
-            ],
+            "places": distinct_places(places),
+            "conseillers": int(places.loc[places["kind"] == Place.Kind.CONSEILLER_NUMERIQUE, "staff"].dropna().sum()),
+            "conseillers_vintage": " ; ".join(
+                dict.fromkeys(places.loc[places["kind"] == Place.Kind.CONSEILLER_NUMERIQUE, "vintage"])
+            ),
         },
     )
 
@@ -172,36 +174,37 @@ def synthesis_edit(request: TenantRequest, territory_pk: int) -> HttpResponse:
 @editor_required
 @require_http_methods(["GET", "POST"])
 def import_data(request: TenantRequest, territory_pk: int) -> HttpResponse:
-    """Upload one official file; only the territory's communes are kept; a bad file changes nothing."""
+    """Upload one official file into the organisation's own data; the worker reads it, the page follows it."""
     territory = _territory(request, territory_pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
-        upload = form.cleaned_data["file"]
-        name = Path(upload.name).name
-        run = ImportRun(
-            organization=request.tenant,
-            territory=territory,
-            kind=kind,
-            file_name=name[:255],
-            created_by=request.membership.user,
+        workflows.start_import(
+            territory,
+            form.cleaned_data["kind"],
+            form.cleaned_data["file"],
+            form.cleaned_data["vintage"],
+            request.membership.user,
         )
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                result = IMPORTERS[kind][1](path, Scope.for_territory(territory))
-            except ImportFileError as error:
-                run.message = str(error)
-            else:
-                run.succeeded, run.rows, run.message = True, result.rows, result.summary()
-        run.save()
-        if run.succeeded:
-            messages.success(request, run.message)
-            return redirect("diagnostics:territory", territory_pk=territory.pk)
-        form.add_error("file", _("Rien n'a été importé. %(error)s") % {"error": run.message})
+        messages.info(
+            request, _("Fichier reçu : il est lu en arrière-plan, le résultat s'affiche ci-dessous sans recharger.")
+        )
+        return redirect("diagnostics:import_data", territory_pk=territory.pk)
+    own_rows = [
+        {
+            "label": INDICATORS[s["indicator"]].label if s["indicator"] in INDICATORS else s["indicator"],
+            "field": "indicator",
+        }
+        | {"value": s["indicator"], "source": s["source"], "vintage": s["vintage"], "rows": s["rows"]}
+        for s in request.tenant.own_statistics.values("indicator", "source", "vintage")
+        .annotate(rows=Count("pk"))
+        .order_by("indicator")
+    ] + [
+        {"label": Place.Kind(p["kind"]).label, "field": "kind"}
+        | {"value": p["kind"], "source": p["source"], "vintage": p["vintage"], "rows": p["rows"]}
+        for p in request.tenant.own_places.values("kind", "source", "vintage")
+        .annotate(rows=Count("pk"))
+        .order_by("kind")
+    ]
     return render(
         request,
         "diagnostics/import_form.html",
@@ -209,5 +212,54 @@ def import_data(request: TenantRequest, territory_pk: int) -> HttpResponse:
             "territory": territory,
             "form": form,
             "imports": request.tenant.diagnostic_imports.filter(territory=territory).select_related("created_by")[:20],
+            "own_rows": own_rows,
+            "reference_loads": ReferenceLoad.objects.all()[:12],
         },
     )
+
+
+@member_required
+@require_safe
+def import_status(request: TenantRequest, importrun_pk: int) -> HttpResponse:
+    """The import's row; htmx polls it until the file is imported or refused."""
+    run = get_object_or_404(request.tenant.diagnostic_imports, pk=importrun_pk)
+    return render(
+        request, "diagnostics/import_form.html#import-row", {"run": run, "can_edit": request.membership.can_edit}
+    )
+
+
+@editor_required
+@require_POST
+def import_retry(request: TenantRequest, importrun_pk: int) -> HttpResponse:
+    run = get_object_or_404(request.tenant.diagnostic_imports, pk=importrun_pk)
+    run = workflows.retry_import(run)
+    if request.htmx:
+        return render(request, "diagnostics/import_form.html#import-row", {"run": run, "can_edit": True})
+    return redirect("diagnostics:import_data", territory_pk=run.territory_id)
+
+
+@editor_required
+@require_POST
+def own_data_delete(request: TenantRequest, territory_pk: int) -> HttpResponse:
+    """Remove the organisation's own figures of one indicator, or its own places of one kind (never the reference)."""
+    territory = _territory(request, territory_pk)
+    removed = workflows.delete_own_data(
+        request.tenant, indicator=request.POST.get("indicator", ""), place_kind=request.POST.get("kind", "")
+    )
+    messages.success(
+        request,
+        ngettext("%(count)d ligne de vos données retirée.", "%(count)d lignes de vos données retirées.", removed)
+        % {"count": removed},
+    )
+    return redirect("diagnostics:import_data", territory_pk=territory.pk)
+
+
+@member_required
+@require_safe
+def places_export(request: TenantRequest, territory_pk: int) -> HttpResponse:
+    """The territory's places in the national « lieux de médiation numérique » schema (CSV), to feed the map back."""
+    territory = _territory(request, territory_pk)
+    content = national.places_csv(territory)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lieux-mediation-numerique-{territory.pk}.csv"'
+    return response

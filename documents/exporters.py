@@ -29,6 +29,10 @@ class Exporter:
     extension: str = "pdf"
     related: tuple[str, ...] = ()  # select_related when loading the object
     on_documents_page: bool = False  # offered on the roadmap's Documents page (else from the object's own page)
+    # The document of an adopted version (what the élus voted), listed apart from the working exports.
+    adopted: bool = False
+    # Called with the object and the job once the file is stored, in the job's transaction (e.g. to link the file).
+    on_stored: Callable[[Any, Any], None] | None = None
 
     def load(self, organization_id: int, object_id: int) -> Any:
         rows = self.model._default_manager.filter(organization_id=organization_id)

@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -52,7 +56,7 @@ def run_export(job_id: int) -> None:
         )
 
     try:
-        with override("fr"):
+        with override("fr"), heartbeat(job.pk):
             exporter = exporters.get(job.kind)
             # Loaded through the job's organisation: an id from elsewhere cannot reach another tenant.
             subject = exporter.load(job.organization_id, job.object_id)
@@ -75,6 +79,8 @@ def run_export(job_id: int) -> None:
         job.render_seconds = rendered.render_seconds or (time.perf_counter() - started)
         job.finished_at = timezone.now()
         job.save()
+        if exporter.on_stored is not None:
+            exporter.on_stored(subject, job)
 
 
 def _fail(job: ExportJob, error: str) -> None:
@@ -82,3 +88,77 @@ def _fail(job: ExportJob, error: str) -> None:
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.FAILED, error=error, finished_at=now, updated_at=now
     )
+
+
+# A worker killed in the middle of an export (SIGKILL, out of memory, a machine gone) cannot say so: the job would
+# stay « En cours » until the broker's visibility timeout (an hour with Redis). While a job runs, its worker touches
+# the row every HEARTBEAT seconds; a running job untouched for DEAD_AFTER is marked failed, with a retry, by the sweep
+# that every worker runs when it starts and then every SWEEP_EVERY seconds.
+HEARTBEAT = 10.0
+DEAD_AFTER = timedelta(seconds=45)
+SWEEP_EVERY = 20.0
+
+
+@contextmanager
+def heartbeat(job_id: int, every: float | None = None) -> Iterator[None]:
+    """Touch the running job's row every `every` seconds while the block runs (in a thread of this process)."""
+    stop = threading.Event()
+    interval = HEARTBEAT if every is None else every
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(updated_at=timezone.now())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"export-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def sweep_stranded_jobs() -> int:
+    """Mark failed (with a retry in the page) the running jobs whose worker stopped beating; returns how many."""
+    now = timezone.now()
+    with override("fr"):
+        error = _(
+            "Le worker qui produisait ce document s'est arrêté en cours de route (redémarrage ou panne) : "
+            "cliquez sur « Réessayer »."
+        )
+    stranded = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, updated_at__lt=now - DEAD_AFTER)
+    count = stranded.update(status=ExportJob.Status.FAILED, error=error, finished_at=now, updated_at=now)
+    if count:
+        logger.warning("%s export job(s) stranded by a stopped worker marked failed", count)
+    return count
+
+
+_sweeper_stop = threading.Event()
+
+
+@worker_ready.connect
+def start_sweeping(**_kwargs: object) -> None:
+    """In the worker's main process, once it is ready: sweep now (a job of a worker killed before this one started),
+    then every SWEEP_EVERY seconds (a worker killed beside this one)."""
+    _sweeper_stop.clear()
+
+    def loop() -> None:
+        while True:
+            try:
+                sweep_stranded_jobs()
+            except Exception:
+                logger.exception("sweep of stranded export jobs failed")
+            finally:
+                connection.close()  # no connection kept open in the main process, whose children are forked
+            if _sweeper_stop.wait(SWEEP_EVERY):
+                return
+
+    threading.Thread(target=loop, name="export-sweeper", daemon=True).start()
+
+
+@worker_shutdown.connect
+def stop_sweeping(**_kwargs: object) -> None:
+    _sweeper_stop.set()

@@ -36,11 +36,18 @@ def roadmap_exports(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
         else:
             workflows.start_export(kind, roadmap, request.user)  # type: ignore[arg-type]
         return redirect("documents:exports", roadmap_pk=roadmap.pk)
-    jobs = roadmap.export_jobs.order_by("-created_at")[:20]
+    adopted_keys = [e.key for e in exporters.all_exporters() if e.adopted]
+    jobs = roadmap.export_jobs.order_by("-created_at")
     return render(
         request,
         "documents/exports.html",
-        {"roadmap": roadmap, "jobs": jobs, "kinds": [(e.key, e.label) for e in roadmap_exporters()]},
+        {
+            "roadmap": roadmap,
+            # What the élus voted, apart from the documents produced from the roadmap as it is now.
+            "adopted_jobs": list(jobs.filter(kind__in=adopted_keys)[:20]),
+            "jobs": list(jobs.exclude(kind__in=adopted_keys)[:20]),
+            "kinds": [(e.key, e.label) for e in roadmap_exporters()],
+        },
     )
 
 

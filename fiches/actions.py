@@ -3,6 +3,8 @@ Each is atomic, and refuses (`roadmap.actions.StaleEdit`) an edit started before
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +20,7 @@ from fiches.models import (
     ActionExpense,
     ActionFunding,
 )
-from roadmap.actions import lock_unchanged
+from roadmap.actions import StaleEdit, lock_unchanged
 from roadmap.models import Action
 from tenancy.models import User
 
@@ -49,6 +51,45 @@ def _step_text(step: Any) -> str:
     return f"{step.label} ({step.span_label})"
 
 
+@dataclass
+class Conflict:
+    """A field (or a budget grid) the editor changed that someone else changed too since the form was loaded."""
+
+    field: str
+    label: str
+    by: str
+    at: datetime
+    current: str  # the value saved meanwhile, shown beside the typed input
+
+
+class SectionConflict(StaleEdit):
+    """Someone saved the same fields meanwhile: nothing saved; `conflicts` name who changed what and when, and
+    `version` is the fiche's version now, so that the form shown again (typed input kept) can be sent again."""
+
+    def __init__(self, saved_at: datetime, conflicts: list[Conflict]) -> None:
+        super().__init__(saved_at)
+        self.conflicts = conflicts
+        self.version = saved_at.isoformat()
+
+
+def _changed_since(action: Action, seen: str | None) -> dict[str, list[ActionChange]]:
+    """The history lines recorded since the version `seen`, by field (oldest first)."""
+    try:
+        since = datetime.fromisoformat(seen or "")
+    except ValueError:
+        return {}
+    by_field: dict[str, list[ActionChange]] = {}
+    for change in action.changes.filter(changed_at__gte=since).select_related("user").order_by("changed_at", "pk"):
+        by_field.setdefault(change.field, []).append(change)
+    return by_field
+
+
+def _conflict(field: str, label: str, changes: list[ActionChange], current: str) -> Conflict:
+    last = changes[-1]
+    by = str(last.user) if last.user else str(_("quelqu'un"))
+    return Conflict(field, label, by, last.changed_at, current)
+
+
 @transaction.atomic
 def save_fiche(
     form: FicheForm,
@@ -62,7 +103,13 @@ def save_fiche(
     action: Action = form.instance
     saved = None
     if action.pk:
-        saved = lock_unchanged(Action, action.pk, form.cleaned_data.get("seen_version"))
+        try:
+            saved = lock_unchanged(Action, action.pk, form.cleaned_data.get("seen_version"))
+        except StaleEdit as stale:
+            if stale.saved_at is None:
+                raise
+            saved = Action.objects.get(pk=action.pk)  # locked by lock_unchanged, in this transaction
+            _merge_text(form, saved, [partners, steps], _changed_since(saved, form.cleaned_data.get("seen_version")))
         # A move up or down changes the order without touching `updated_at`: keep the order saved meanwhile.
         action.order = saved.order
     changes = []
@@ -98,6 +145,33 @@ def save_fiche(
     return action
 
 
+def _merge_text(form: FicheForm, saved: Action, formsets: list[Any], others: dict[str, list[ActionChange]]) -> None:
+    """The fiche was saved since the form was loaded: keep the editor's changes to the fields nobody else changed,
+    keep the others' changes to the fields the editor did not touch, and refuse (SectionConflict) if both changed
+    the same field. A budget saved meanwhile (another section) is no conflict for the text."""
+    if not others:
+        raise StaleEdit(saved.updated_at)  # saved without a history line: what changed is unknown, so refuse
+    conflicts = []
+    for name in form.fields:
+        changes = others.get(name)
+        if name == "seen_version" or not changes:
+            continue
+        mine = _display(form, name, form.cleaned_data.get(name))
+        at_load, current = changes[0].old_value, changes[-1].new_value
+        if mine == at_load:
+            # Untouched by the editor: what was saved meanwhile stays.
+            form.cleaned_data[name] = getattr(saved, name)
+            setattr(form.instance, name, getattr(saved, name))
+        elif mine != current:
+            conflicts.append(_conflict(name, str(form.fields[name].label), changes, current))
+    for key, label, formset in (("partners", _("Partenaires"), formsets[0]), ("steps", _("Calendrier"), formsets[1])):
+        changes = others.get(key)
+        if changes and formset is not None and formset.has_changed():
+            conflicts.append(_conflict(key, str(label), changes, changes[-1].new_value))
+    if conflicts:
+        raise SectionConflict(saved.updated_at, conflicts)
+
+
 def record_changes(action: Action, user: User | None, changes: list[tuple[str, str, str, str]]) -> None:
     ActionChange.objects.bulk_create(
         ActionChange(
@@ -122,8 +196,20 @@ def save_budget(form: BudgetForm, user: User | None) -> Action:
     """Replace the fiche's expense and financing lines by the grid's, and keep the history of both.
 
     Locks the fiche first and raises StaleEdit, saving nothing, if it was saved since the grid was loaded."""
-    action = lock_unchanged(Action, form.action.pk, form.cleaned_data.get("seen_version"))
+    seen = form.cleaned_data.get("seen_version")
+    others: dict[str, list[ActionChange]] = {}
+    try:
+        action = lock_unchanged(Action, form.action.pk, seen)
+    except StaleEdit as stale:
+        if stale.saved_at is None:
+            raise
+        # Saved meanwhile: only the grids someone else changed matter (a text edit is another section).
+        action = Action.objects.get(pk=form.action.pk)
+        others = _changed_since(action, seen)
+        if not others:
+            raise
     years = list(action.roadmap.years)
+    conflicts = []
     specs: list[tuple[Any, str, str, str, dict[str, str]]] = [
         (ActionExpense, "kind", "expense", _("Dépenses"), {k: str(v) for k, v in ActionExpense.Kind.choices}),
         (ActionFunding, "funder", "funding", _("Financements"), {k: str(v) for k, v in ActionFunding.Funder.choices}),
@@ -135,6 +221,12 @@ def save_budget(form: BudgetForm, user: User | None) -> Action:
         after = form.amounts(prefix)
         if before == after:
             continue
+        changes = others.get(prefix)
+        if changes:
+            if _plan_text(after, labels) == changes[0].old_value:
+                continue  # this grid was left as loaded: what was saved meanwhile stays
+            conflicts.append(_conflict(prefix, str(label), changes, changes[-1].new_value))
+            continue
         existing.delete()
         manager.bulk_create(
             model(organization_id=action.organization_id, action=action, year=year, amount=amount, **{key_field: key})
@@ -142,4 +234,7 @@ def save_budget(form: BudgetForm, user: User | None) -> Action:
         )
         record_changes(action, user, [(prefix, str(label), _plan_text(before, labels), _plan_text(after, labels))])
         Action.objects.filter(pk=action.pk).update(updated_at=timezone.now())
+    if conflicts:
+        # Raised inside the transaction: nothing is saved, the other grid neither.
+        raise SectionConflict(action.updated_at, conflicts)
     return action

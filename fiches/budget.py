@@ -104,7 +104,25 @@ class Plan:
 
     @property
     def is_balanced(self) -> bool:
+        """Balanced only when every year's financing covers exactly that year's cost (hence the whole too)."""
+        return self.gap == 0 and not any(self.year_gaps)
+
+    @property
+    def is_balanced_overall(self) -> bool:
+        """The totals match, whatever the years say (a shift between years)."""
         return self.gap == 0
+
+    @property
+    def year_gap_cells(self) -> list[dict[str, Any]]:
+        """The Écart row: each year's gap (amount None for a year without cost nor financing, written « – »)."""
+        return [
+            {"amount": None if not c and not f else c - f, "nonzero": c != f}
+            for c, f in zip(self.expenses.year_totals, self.fundings.year_totals, strict=True)
+        ]
+
+    def balance_statement(self) -> str:
+        """One sentence, the same in the page and every document: balanced, or which years are short or over."""
+        return balance_statement(self.years, self.year_gaps, self.gap, self.is_empty)
 
     @property
     def financed_share(self) -> Decimal | None:
@@ -214,6 +232,53 @@ def roadmap_plan(roadmap: Roadmap) -> Consolidated:
     return Consolidated(plan, by_defi, {d or NO_DEFI: a for d, a in defi_funding})
 
 
+def _and_list(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + str(_(" et ")) + parts[-1]
+
+
+def balance_statement(years: Sequence[int], year_gaps: Sequence[Decimal], gap: Decimal, empty: bool = False) -> str:
+    """« Plan équilibré… », or the overall gap and, year by year, where financing is short or beyond the cost.
+
+    A plan balances only when every year does: an overall match that hides a year without money is said as such.
+    """
+    if empty:
+        return str(_("Budget non renseigné."))
+    short = [(y, g) for y, g in zip(years, year_gaps, strict=True) if g > 0]
+    over = [(y, -g) for y, g in zip(years, year_gaps, strict=True) if g < 0]
+    if not short and not over and gap == 0:
+        return str(_("Plan équilibré : chaque année, les financements couvrent exactement le coût."))
+    details = []
+    if short:
+        details.append(
+            str(_("il manque %(amounts)s"))
+            % {"amounts": _and_list([str(_("%(a)s en %(y)s")) % {"a": euros(g), "y": y} for y, g in short])}
+        )
+    if over:
+        details.append(
+            str(_("les financements dépassent le coût de %(amounts)s"))
+            % {"amounts": _and_list([str(_("%(a)s en %(y)s")) % {"a": euros(g), "y": y} for y, g in over])}
+        )
+    by_year = " ; ".join(details)
+    if gap == 0:
+        return str(
+            _(
+                "Plan équilibré sur la période mais pas chaque année : %(by_year)s. Un financement devra être "
+                "avancé ou reporté d'une année sur l'autre."
+            )
+        ) % {"by_year": by_year}
+    if gap > 0:
+        overall = str(_("Plan déséquilibré : il manque %(amount)s de financement pour couvrir le coût.")) % {
+            "amount": euros(gap)
+        }
+    else:
+        overall = str(_("Plan déséquilibré : les financements dépassent le coût de %(amount)s.")) % {
+            "amount": euros(-gap)
+        }
+    return overall + " " + str(_("Par année : %(by_year)s.")) % {"by_year": by_year}
+
+
 def euros(value: Decimal | str | int | None, cents: bool = False) -> str:
     """French money format: « 12 345 € » or « 12 345,67 € » (no-break spaces)."""
     if value is None or value == "":
@@ -225,10 +290,10 @@ def euros(value: Decimal | str | int | None, cents: bool = False) -> str:
         rounded = abs(rounded)  # never « -0,00 € »
     # Explicit separators rather than the active locale: documents are also built in Celery workers.
     text = numberformat.format(rounded, ",", grouping=3, thousand_sep="\u202f", force_grouping=True)
-    return f"{text}\u00a0€"
+    return f"{text} €"
 
 
 def percent_text(value: Decimal | str | None) -> str:
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value):f}".replace(".", ",") + "\u00a0%"
+    return f"{Decimal(value):f}".replace(".", ",") + " %"

@@ -73,10 +73,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "financed": plan.financed,
         "gap": plan.gap,
         "gap_abs": abs(plan.gap),
+        "gap_nonzero": bool(plan.gap),
         "over_financed": plan.gap < 0,
         "has_cost": bool(plan.cost),
         "year_gaps": plan.year_gaps,
+        "year_gap_cells": plan.year_gap_cells,
         "balanced": plan.is_balanced,
+        "balanced_overall": plan.is_balanced_overall,
+        "balance_statement": plan.balance_statement(),
         "financed_share": plan.financed_share,
         "empty": plan.is_empty,
         "out_of_period": plan.out_of_period,
@@ -212,6 +216,27 @@ def diagnostic_synthesis(roadmap: Roadmap) -> dict[str, Any] | None:
             if content
         ],
     }
+
+
+# Whether the live roadmap still says what was adopted comes from the app that keeps the versions
+# (adoption/exporters.py registers it): a document of the live roadmap made after an adoption says « Version de
+# travail » and lists what changed, so that nobody takes it for what the élus voted.
+_revision_providers: list[Callable[[Roadmap, dict[str, Any], bool], dict[str, Any] | None]] = []
+
+
+def provides_revision(
+    provider: Callable[[Roadmap, dict[str, Any], bool], dict[str, Any] | None],
+) -> Callable[[Roadmap, dict[str, Any], bool], dict[str, Any] | None]:
+    if provider not in _revision_providers:
+        _revision_providers.append(provider)
+    return provider
+
+
+def with_revision(roadmap: Roadmap, document: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+    """`document` (of the live roadmap) with its `revision`: None before any adoption, else the adopted version it
+    departs from and the changes (`partial`: the document holds some of the fiches only)."""
+    document["revision"] = _revision_providers[0](roadmap, document, partial) if _revision_providers else None
+    return document
 
 
 def roadmap_document(roadmap: Roadmap, with_fiches: bool = True) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ def _fiche_docx(action: Action, progress: Progress) -> Rendered:
     return exports.fiche_docx(action, progress)
 
 
+def _roadmap_docx(roadmap: Roadmap, progress: Progress) -> Rendered:
+    return exports.roadmap_docx(roadmap, progress)
+
+
 def _fiche_pdf(action: Action, progress: Progress) -> Rendered:
     return exports.fiches_pdf(action.roadmap, action, progress)
 
@@ -48,61 +53,37 @@ def _fiche_subject(action: Action) -> str:
     return f"{action.ref} {action.title}"
 
 
-ROADMAP = {"model": Roadmap, "roadmap_of": _the_roadmap, "related": ("territory", "organization")}
-FICHE = {
+ROADMAP: dict[str, Any] = {"model": Roadmap, "roadmap_of": _the_roadmap, "related": ("territory", "organization")}
+FICHE: dict[str, Any] = {
     "model": Action,
     "roadmap_of": _its_roadmap,
     "subject": _fiche_subject,
     "related": ("roadmap", "chantier__defi"),
 }
 
-register(
-    Exporter(
-        key="roadmap_pdf",
-        label=_("Feuille de route (PDF)"),
-        render=_roadmap_pdf,
-        filename=lambda roadmap: f"feuille-de-route-{roadmap.pk}",
-        on_documents_page=True,
-        **ROADMAP,  # type: ignore[arg-type]
+
+def _named(pattern: str) -> Callable[[Any], str]:
+    """The stored file's name from the object's pk."""
+    return lambda obj: pattern.format(obj.pk)
+
+
+# key, label, render, file name (from the object's pk), extension, on the roadmap's Documents page, what it documents
+for key, label, render, filename, extension, on_documents_page, documents in (
+    ("roadmap_pdf", _("Feuille de route (PDF)"), _roadmap_pdf, "feuille-de-route-{}", "pdf", True, ROADMAP),
+    ("fiches_pdf", _("Toutes les fiches actions (PDF)"), _all_fiches_pdf, "fiches-actions-{}", "pdf", True, ROADMAP),
+    ("budget_xlsx", _("Budget et plan de financement (Excel)"), _budget_xlsx, "budget-{}", "xlsx", True, ROADMAP),
+    ("roadmap_docx", _("Feuille de route (Word)"), _roadmap_docx, "feuille-de-route-{}", "docx", True, ROADMAP),
+    ("fiche_pdf", _("Fiche action (PDF)"), _fiche_pdf, "fiche-action-{}", "pdf", False, FICHE),
+    ("fiche_docx", _("Fiche action (Word)"), _fiche_docx, "fiche-action-{}", "docx", False, FICHE),
+):
+    register(
+        Exporter(
+            key=key,
+            label=label,
+            render=render,
+            filename=_named(filename),
+            extension=extension,
+            on_documents_page=on_documents_page,
+            **documents,
+        )
     )
-)
-register(
-    Exporter(
-        key="fiches_pdf",
-        label=_("Toutes les fiches actions (PDF)"),
-        render=_all_fiches_pdf,
-        filename=lambda roadmap: f"fiches-actions-{roadmap.pk}",
-        on_documents_page=True,
-        **ROADMAP,  # type: ignore[arg-type]
-    )
-)
-register(
-    Exporter(
-        key="budget_xlsx",
-        label=_("Budget et plan de financement (Excel)"),
-        render=_budget_xlsx,
-        filename=lambda roadmap: f"budget-{roadmap.pk}",
-        extension="xlsx",
-        on_documents_page=True,
-        **ROADMAP,  # type: ignore[arg-type]
-    )
-)
-register(
-    Exporter(
-        key="fiche_pdf",
-        label=_("Fiche action (PDF)"),
-        render=_fiche_pdf,
-        filename=lambda action: f"fiche-action-{action.pk}",
-        **FICHE,  # type: ignore[arg-type]
-    )
-)
-register(
-    Exporter(
-        key="fiche_docx",
-        label=_("Fiche action (Word)"),
-        render=_fiche_docx,
-        filename=lambda action: f"fiche-action-{action.pk}",
-        extension="docx",
-        **FICHE,  # type: ignore[arg-type]
-    )
-)

@@ -1,4 +1,4 @@
-"""The documents produced from a roadmap: PDF (WeasyPrint), XLSX (openpyxl, with live formulas), DOCX."""
+"""The documents produced from a roadmap: PDF (WeasyPrint), XLSX (XlsxWriter, live formulas with their values), DOCX."""
 
 from __future__ import annotations
 
@@ -45,7 +45,10 @@ def fiches_html(document: dict[str, Any]) -> str:
 
 def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The table of contents (and the PDF's outline): sections, their défis, the fiches of the annex."""
-    entries: list[tuple[str, str, int]] = [
+    entries: list[tuple[str, str, int]] = []
+    if (document.get("revision") or {}).get("modified"):
+        entries.append(("modifications", _("Modifications depuis la version adoptée"), 1))
+    entries += [
         ("territoire", _("Le territoire et son diagnostic"), 1),
         ("enjeux", _("Les enjeux"), 1),
         ("defis", _("Les défis et leurs chantiers"), 1),
@@ -53,10 +56,14 @@ def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
     entries += [
         (f"defi-{i}", f"{d['ref']} · {Truncator(d['title']).chars(90)}", 2) for i, d in enumerate(document["defis"], 1)
     ]
+    # The sections left out when empty (fiches/pdf/_body.html), out of the contents too.
+    if document["roadmap"].get("resources"):
+        entries.append(("ressources", _("Les ressources mobilisées"), 1))
+    if document.get("governance"):
+        entries.append(("gouvernance", _("La gouvernance"), 1))
+    if document.get("engagements"):
+        entries.append(("engagements", _("Les engagements des acteurs"), 1))
     entries += [
-        ("ressources", _("Les ressources mobilisées"), 1),
-        ("gouvernance", _("La gouvernance"), 1),
-        ("engagements", _("Les engagements des acteurs"), 1),
         ("budget", _("Budget et plan de financement"), 1),
         ("calendrier", _("Calendrier"), 1),
         ("evaluation", _("Modalités d'évaluation"), 1),
@@ -143,17 +150,20 @@ def roadmap_document_pdf(document: dict[str, Any], progress: Progress = no_progr
 
 
 def roadmap_pdf(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
-    from fiches.document import roadmap_document
+    from fiches.document import roadmap_document, with_revision
 
-    document = roadmap_document(roadmap)
+    document = with_revision(roadmap, roadmap_document(roadmap))
     progress(30)
     return roadmap_document_pdf(document, progress)
 
 
 def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progress = no_progress) -> Rendered:
-    from fiches.document import fiche_document, roadmap_document
+    from fiches.document import fiche_document, roadmap_document, with_revision
 
-    document = fiche_document(action) if action is not None else roadmap_document(roadmap)
+    if action is not None:
+        document = with_revision(roadmap, fiche_document(action), partial=True)
+    else:
+        document = with_revision(roadmap, roadmap_document(roadmap))
     progress(30)
     if not _in_parts(document):
         return html_to_pdf(fiches_html(document))
@@ -181,14 +191,20 @@ def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progres
 
 
 def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
-    """One sheet per kind of table: the amounts are values, every total is a formula, so it adds up in Excel."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """The budget workbook: a synthesis, a sheet per défi, the detail of expenses and financing.
 
+    Amounts are values; every total is a formula written with its computed value (XlsxWriter), so that a preview
+    or a spreadsheet that does not recalculate shows the right totals, and one that does finds the same. Printed
+    in landscape, one page wide, headers repeated.
+    """
+    import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+    from fiches.budget import roadmap_plan
     from fiches.document import actions_queryset
 
     years = list(roadmap.years)
+    n = len(years)
     actions = list(actions_queryset(roadmap))
     expenses: dict[tuple[int, str, int], Decimal] = {}
     for action_id, kind, year, amount in ActionExpense.objects.filter(
@@ -200,139 +216,238 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
         action__roadmap=roadmap, year__in=years
     ).values_list("action_id", "funder", "year", "amount"):
         fundings[(action_id, funder, year)] = amount
+    consolidated = roadmap_plan(roadmap)
+    plan = consolidated.plan
     progress(40)
 
-    money = '#,##0.00\\ "€"'
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="E9EEF7")
-    workbook = Workbook()
-    n = len(years)
-    last_year_col = get_column_letter(2 + n)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties(
+        {"title": f"{_('Budget et plan de financement')} · {roadmap.title}", "author": roadmap.organization.name}
+    )
+    money_pattern = '#,##0.00\\ "€";-#,##0.00\\ "€";"–"'
+    title_f = book.add_format({"bold": True, "font_size": 13})
+    note_f = book.add_format({"italic": True, "font_color": "#5B6372"})
+    head_f = book.add_format({"bold": True, "bg_color": "#E9EEF7", "border": 1, "text_wrap": True, "valign": "top"})
+    year_f = book.add_format({"bold": True, "bg_color": "#E9EEF7", "border": 1, "num_format": "0", "align": "right"})
+    label_f = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    money_f = book.add_format({"border": 1, "num_format": money_pattern, "valign": "top"})
+    total_label_f = book.add_format({"bold": True, "border": 1, "bg_color": "#F4F6FA"})
+    total_f = book.add_format({"bold": True, "border": 1, "bg_color": "#F4F6FA", "num_format": money_pattern})
+    share_f = book.add_format({"border": 1, "num_format": "0.0%"})
+    gap_label_f = book.add_format({"bold": True, "border": 1, "font_color": "#B3261E", "bg_color": "#FDECEA"})
+    gap_f = book.add_format(
+        {"bold": True, "border": 1, "font_color": "#B3261E", "bg_color": "#FDECEA", "num_format": money_pattern}
+    )
+    zero_gap_f = book.add_format({"border": 1, "bg_color": "#FDECEA", "num_format": money_pattern})
+    statement_f = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
 
-    def header(sheet: Any, first: str) -> None:
-        sheet.append([first, _("Action"), *years, _("Total")])
-        for cell in sheet[1]:
-            cell.font, cell.fill = bold, head_fill
-        sheet.column_dimensions["A"].width = 26
-        sheet.column_dimensions["B"].width = 60
+    def print_setup(sheet: Any, header_rows: int, columns: int) -> None:
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages down as needed
+        sheet.repeat_rows(0, header_rows - 1)
+        sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+        sheet.set_header(f"&L&8{roadmap.title}&R&8{sheet.name}")
+        sheet.set_footer(f"&L&8{roadmap.organization.name}&R&8&P / &N")
+        sheet.print_area(0, 0, sheet.dim_rowmax or 0, columns - 1)
+
+    def header(sheet: Any, row: int, first: list[str], last: list[str]) -> None:
+        for c, text in enumerate(first):
+            sheet.write_string(row, c, text, head_f)
+        for i, y in enumerate(years):
+            sheet.write_number(row, len(first) + i, y, year_f)
+        for i, text in enumerate(last):
+            sheet.write_string(row, len(first) + n + i, text, head_f)
+
+    # Detail sheets: one row per action and kind of expense (or funder), with its défi; the total is a formula.
+    def detail(
+        title: str, first: str, rows: list[tuple[str, str, str, list[Decimal]]], total_label: str
+    ) -> tuple[Any, int]:
+        sheet = book.add_worksheet(title[:31])
+        header(sheet, 0, [first, str(_("Défi")), str(_("Action"))], [str(_("Total"))])
+        for r, (key, defi, label, amounts) in enumerate(rows, start=1):
+            sheet.write_string(r, 0, key, label_f)
+            sheet.write_string(r, 1, defi, label_f)
+            sheet.write_string(r, 2, label, label_f)
+            for i, amount in enumerate(amounts):
+                sheet.write_number(r, 3 + i, amount, money_f)
+            first_cell, last_cell = xl_rowcol_to_cell(r, 3), xl_rowcol_to_cell(r, 2 + n)
+            sheet.write_formula(r, 3 + n, f"=SUM({first_cell}:{last_cell})", total_f, sum(amounts, Decimal(0)))
+        total_row = len(rows) + 1
+        sheet.write_string(total_row, 0, total_label, total_label_f)
+        sheet.write_blank(total_row, 1, None, total_label_f)
+        sheet.write_blank(total_row, 2, None, total_label_f)
         for i in range(n + 1):
-            sheet.column_dimensions[get_column_letter(3 + i)].width = 15
-        sheet.freeze_panes = "C2"
+            col = xl_col_to_name(3 + i)
+            value = sum((row[3][i] if i < n else sum(row[3], Decimal(0)) for row in rows), Decimal(0))
+            formula = f"=SUM({col}2:{col}{total_row})" if rows else "=0"
+            sheet.write_formula(total_row, 3 + i, formula, total_f, value)
+        sheet.set_column(0, 0, 26)
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(2, 2, 46)
+        sheet.set_column(3, 3 + n, 14)
+        sheet.freeze_panes(1, 3)
+        print_setup(sheet, 1, 4 + n)
+        return sheet, total_row
 
-    def fill(sheet: Any, rows: list[tuple[str, str, list[Decimal]]], total_label: str) -> int:
-        for first, label, amounts in rows:
-            sheet.append([first, label, *amounts])
-            r = sheet.max_row
-            sheet.cell(r, 3 + n, f"=SUM(C{r}:{last_year_col}{r})")
-        last = sheet.max_row
-        total_row = last + 1
-        sheet.cell(total_row, 1, total_label).font = bold
-        for i in range(n + 1):
-            col = get_column_letter(3 + i)
-            c = sheet.cell(total_row, 3 + i, f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
-            c.font = bold
-        for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3 + n):
-            for cell in row:
-                cell.number_format = money
-                cell.alignment = Alignment(horizontal="right")
-        return total_row
+    # Détail rows name their défi by its reference (D1, D2…), the key of the « Par défi » sheet's SUMIF: short, and
+    # free of the quotes and wildcards a title may hold.
+    no_defi = str(_("hors défi"))
 
-    sheet = workbook.active
-    sheet.title = _("Dépenses")[:31]
-    header(sheet, _("Nature"))
+    def defi_of(action: Action) -> str:
+        defi = action.chantier.defi
+        return f"D{defi.order}" if defi else no_defi
+
+    from fiches.budget import NO_DEFI
+    from roadmap.models import Defi
+
+    defi_keys: dict[Any, str] = {
+        pk: f"D{order}" for pk, order in Defi.objects.filter(roadmap=roadmap).values_list("pk", "order")
+    }
+    defi_keys[NO_DEFI] = no_defi
+
     expense_rows = [
-        (str(label), f"{a.ref} · {a.title}", [expenses.get((a.pk, kind, y), Decimal("0")) for y in years])
+        (str(label), defi_of(a), f"{a.ref} · {a.title}", [expenses.get((a.pk, kind, y), Decimal("0")) for y in years])
         for a in actions
         for kind, label in ActionExpense.Kind.choices
         if any(expenses.get((a.pk, kind, y)) for y in years)
     ]
-    expense_total_row = fill(sheet, expense_rows, _("Coût total TTC"))
-
-    funding_sheet = workbook.create_sheet(_("Financements")[:31])
-    header(funding_sheet, _("Financeur"))
     funding_rows = [
-        (str(label), f"{a.ref} · {a.title}", [fundings.get((a.pk, funder, y), Decimal("0")) for y in years])
+        (str(label), defi_of(a), f"{a.ref} · {a.title}", [fundings.get((a.pk, funder, y), Decimal("0")) for y in years])
         for a in actions
         for funder, label in ActionFunding.Funder.choices
         if any(fundings.get((a.pk, funder, y)) for y in years)
     ]
-    funding_total_row = fill(funding_sheet, funding_rows, _("Total financé"))
+
+    # The synthesis first: the sheet a reader opens.
+    summary = book.add_worksheet(str(_("Synthèse"))[:31])
+    by_defi = book.add_worksheet(str(_("Par défi"))[:31])
+    expense_sheet, expense_total = detail(str(_("Dépenses")), str(_("Nature")), expense_rows, str(_("Coût total TTC")))
+    funding_sheet, funding_total = detail(
+        str(_("Financements")), str(_("Financeur")), funding_rows, str(_("Total financé"))
+    )
     progress(70)
 
-    # Synthesis: by funder (SUMIF on the detail sheet), totals, percentages and the gap, all as formulas.
-    summary = workbook.create_sheet(_("Synthèse")[:31], 0)
-    summary.append([_("Budget et plan de financement"), roadmap.title])
-    summary["A1"].font = Font(bold=True, size=13)
-    summary.append([])
-    summary.append([_("Poste"), *years, _("Total"), _("% du coût")])
-    for cell in summary[3]:
-        cell.font, cell.fill = bold, head_fill
-    dep, fin = f"'{sheet.title}'", f"'{funding_sheet.title}'"
-    rows_spec = [(str(label), dep, str(label)) for _kind, label in ActionExpense.Kind.choices]
-    start_kind = summary.max_row + 1
-    for label, src, key in rows_spec:
-        summary.append([label])
-        r = summary.max_row
-        for i in range(n):
-            col = get_column_letter(3 + i)
-            summary.cell(
-                r,
-                2 + i,
-                f'=SUMIF({src}!$A$2:$A${expense_total_row - 1},"{key}",{src}!{col}$2:{col}${expense_total_row - 1})',
-            )
-    cost_row = summary.max_row + 1
-    summary.append([_("Coût total TTC")])
-    for i in range(n + 1):
-        col = get_column_letter(2 + i)
-        summary.cell(cost_row, 2 + i, f"=SUM({col}{start_kind}:{col}{cost_row - 1})").font = bold
-    summary.cell(cost_row, 1).font = bold
-    total_col = get_column_letter(2 + n)
-    for r in range(start_kind, cost_row):
-        summary.cell(r, 2 + n, f"=SUM(B{r}:{get_column_letter(1 + n)}{r})")
-        summary.cell(r, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{r}/${total_col}${cost_row})")
-    summary.append([])
-    summary.append([_("Financeur"), *years, _("Total"), _("% du coût")])
-    for cell in summary[summary.max_row]:
-        cell.font, cell.fill = bold, head_fill
-    start_funder = summary.max_row + 1
-    for _funder, funder_label in ActionFunding.Funder.choices:
-        summary.append([str(funder_label)])
-        r = summary.max_row
-        for i in range(n):
-            col = get_column_letter(3 + i)
-            summary.cell(
-                r,
-                2 + i,
-                f'=SUMIF({fin}!$A$2:$A${funding_total_row - 1},"{funder_label}",'
-                f"{fin}!{col}$2:{col}${funding_total_row - 1})",
-            )
-        summary.cell(r, 2 + n, f"=SUM(B{r}:{get_column_letter(1 + n)}{r})")
-        summary.cell(r, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{r}/${total_col}${cost_row})")
-    financed_row = summary.max_row + 1
-    summary.append([_("Total financé")])
-    for i in range(n + 1):
-        col = get_column_letter(2 + i)
-        summary.cell(financed_row, 2 + i, f"=SUM({col}{start_funder}:{col}{financed_row - 1})").font = bold
-    summary.cell(
-        financed_row, 3 + n, f"=IF(${total_col}${cost_row}=0,0,{total_col}{financed_row}/${total_col}${cost_row})"
+    def sumif(sheet: Any, last_row: int, key_col: int, key: str, year_index: int) -> str:
+        keys = f"'{sheet.name}'!${xl_col_to_name(key_col)}$2:${xl_col_to_name(key_col)}${max(last_row, 2)}"
+        col = xl_col_to_name(3 + year_index)
+        values = f"'{sheet.name}'!{col}$2:{col}${max(last_row, 2)}"
+        return f'=SUMIF({keys},"{key}",{values})'
+
+    summary.write_string(0, 0, str(_("Budget et plan de financement")), title_f)
+    summary.write_string(0, 1, roadmap.title, title_f)
+    summary.write_string(
+        1,
+        0,
+        str(_("Période %(start)s–%(end)s · montants TTC, en euros")) % {"start": years[0], "end": years[-1]},
+        note_f,
     )
-    summary.cell(financed_row, 1).font = bold
-    gap_row = financed_row + 1
-    summary.cell(gap_row, 1, _("Écart (coût − financement)")).font = Font(bold=True, color="B3261E")
+    total_col = 1 + n  # B.. are the years, then the total, then the share
+    header(summary, 2, [str(_("Poste"))], [str(_("Total")), str(_("% du coût"))])
+    row = 3
+    cost = plan.cost
+
+    def block(rows: list[tuple[str, list[Decimal]]], sheet: Any, last_row: int, first_row: int) -> int:
+        r = first_row
+        for label, amounts in rows:
+            summary.write_string(r, 0, label, label_f)
+            for i, amount in enumerate(amounts):
+                summary.write_formula(r, 1 + i, sumif(sheet, last_row, 0, label, i), money_f, amount)
+            total = sum(amounts, Decimal(0))
+            summary.write_formula(r, total_col, f"=SUM(B{r + 1}:{xl_col_to_name(n)}{r + 1})", money_f, total)
+            r += 1
+        return r
+
+    kinds = [(str(label), [plan.expenses.row(k).cells[i] for i in range(n)]) for k, label in ActionExpense.Kind.choices]
+    start = row
+    row = block(kinds, expense_sheet, expense_total, row)
+    cost_row = row
+    summary.write_string(cost_row, 0, str(_("Coût total TTC")), total_label_f)
     for i in range(n + 1):
-        col = get_column_letter(2 + i)
-        summary.cell(gap_row, 2 + i, f"={col}{cost_row}-{col}{financed_row}").font = Font(bold=True, color="B3261E")
-    summary.column_dimensions["A"].width = 34
-    for i in range(n + 2):
-        summary.column_dimensions[get_column_letter(2 + i)].width = 15
-    for row in summary.iter_rows(min_row=4, min_col=2, max_col=2 + n):
-        for cell in row:
-            cell.number_format = money
-    for row in summary.iter_rows(min_row=4, min_col=3 + n, max_col=3 + n):
-        for cell in row:
-            cell.number_format = "0.0%"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        col = xl_col_to_name(1 + i)
+        value = plan.expenses.year_totals[i] if i < n else cost
+        summary.write_formula(cost_row, 1 + i, f"=SUM({col}{start + 1}:{col}{cost_row})", total_f, value)
+    total_letter = xl_col_to_name(total_col)
+
+    def share(r: int, part: Decimal) -> None:
+        formula = f"=IF(${total_letter}${cost_row + 1}=0,0,{total_letter}{r + 1}/${total_letter}${cost_row + 1})"
+        summary.write_formula(r, total_col + 1, formula, share_f, float(part / cost) if cost else 0)
+
+    for r, (_label, amounts) in zip(range(start, cost_row), kinds, strict=True):
+        share(r, sum(amounts, Decimal(0)))
+    share(cost_row, cost)
+
+    row = cost_row + 2
+    header(summary, row, [str(_("Financeur"))], [str(_("Total")), str(_("% du coût"))])
+    funders = [
+        (str(label), [plan.fundings.row(k).cells[i] for i in range(n)]) for k, label in ActionFunding.Funder.choices
+    ]
+    start = row + 1
+    row = block(funders, funding_sheet, funding_total, start)
+    financed_row = row
+    for r, (_label, amounts) in zip(range(start, financed_row), funders, strict=True):
+        share(r, sum(amounts, Decimal(0)))
+    summary.write_string(financed_row, 0, str(_("Total financé")), total_label_f)
+    for i in range(n + 1):
+        col = xl_col_to_name(1 + i)
+        value = plan.fundings.year_totals[i] if i < n else plan.financed
+        summary.write_formula(financed_row, 1 + i, f"=SUM({col}{start + 1}:{col}{financed_row})", total_f, value)
+    share(financed_row, plan.financed)
+    gap_row = financed_row + 1
+    summary.write_string(gap_row, 0, str(_("Écart (coût − financement)")), gap_label_f)
+    gaps = [*plan.year_gaps, plan.gap]
+    for i, gap in enumerate(gaps):
+        col = xl_col_to_name(1 + i)
+        summary.write_formula(
+            gap_row, 1 + i, f"={col}{cost_row + 1}-{col}{financed_row + 1}", gap_f if gap else zero_gap_f, gap
+        )
+    summary.merge_range(gap_row + 2, 0, gap_row + 2, total_col + 1, plan.balance_statement(), statement_f)
+    summary.set_row(gap_row + 2, 48)
+    summary.set_column(0, 0, 34)
+    summary.set_column(1, total_col + 1, 15)
+    print_setup(summary, 3, total_col + 2)
+
+    # Per défi: cost by year (SUMIF on the expenses' défi column), financed, gap.
+    header(by_defi, 0, [str(_("Défi"))], [str(_("Total")), str(_("Part")), str(_("Financé")), str(_("Écart"))])
+    rows_by_defi = consolidated.defi_rows()
+    for r, (grid_row, financed, gap) in enumerate(rows_by_defi, start=1):
+        label = defi_keys[grid_row.key]
+        by_defi.write_string(r, 0, str(grid_row.label), label_f)
+        for i in range(n):
+            keys = f"'{expense_sheet.name}'!$B$2:$B${max(expense_total, 2)}"
+            col = xl_col_to_name(3 + i)
+            values = f"'{expense_sheet.name}'!{col}$2:{col}${max(expense_total, 2)}"
+            by_defi.write_formula(r, 1 + i, f'=SUMIF({keys},"{label}",{values})', money_f, grid_row.cells[i])
+        by_defi.write_formula(r, 1 + n, f"=SUM(B{r + 1}:{xl_col_to_name(n)}{r + 1})", total_f, grid_row.total)
+        by_defi.write_number(r, 2 + n, float(grid_row.share or 0) / 100, share_f)
+        funded_keys = f"'{funding_sheet.name}'!$B$2:$B${max(funding_total, 2)}"
+        funded_values = (
+            f"'{funding_sheet.name}'!{xl_col_to_name(3 + n)}$2:{xl_col_to_name(3 + n)}${max(funding_total, 2)}"
+        )
+        by_defi.write_formula(r, 3 + n, f'=SUMIF({funded_keys},"{label}",{funded_values})', money_f, financed)
+        by_defi.write_formula(
+            r, 4 + n, f"={xl_col_to_name(1 + n)}{r + 1}-{xl_col_to_name(3 + n)}{r + 1}", gap_f if gap else money_f, gap
+        )
+    last = len(rows_by_defi) + 1
+    by_defi.write_string(last, 0, str(_("Total")), total_label_f)
+    for c in [*range(1, 2 + n), 3 + n, 4 + n]:
+        col = xl_col_to_name(c)
+        if c <= n:
+            value = plan.expenses.year_totals[c - 1]
+        elif c == 1 + n:
+            value = plan.cost
+        elif c == 3 + n:
+            value = sum((f for _r, f, _g in rows_by_defi), Decimal(0))
+        else:
+            value = sum((g for _r, _f, g in rows_by_defi), Decimal(0))
+        by_defi.write_formula(last, c, f"=SUM({col}2:{col}{last})" if rows_by_defi else "=0", total_f, value)
+    by_defi.set_column(0, 0, 50)
+    by_defi.set_column(1, 4 + n, 14)
+    by_defi.freeze_panes(1, 1)
+    print_setup(by_defi, 1, 5 + n)
+
+    book.close()
     return Rendered(buffer.getvalue())
 
 
@@ -351,34 +466,110 @@ def _set_language(doc: Any, language: str) -> None:
         lang.set(qn(attribute), language)
 
 
-def fiche_docx(action: Action, progress: Progress = no_progress) -> Rendered:
-    """The fiche action as a Word document, for those who keep editing it there."""
+def _new_docx(title: str, organization: str, subject: str) -> Any:
+    """An A4 Word document in French, with its own properties (python-docx's template says US Letter, English,
+    « python-docx » and 2013)."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
-    from fiches.budget import euros, percent_text
-    from fiches.document import FIELD_LABELS as labels
-    from fiches.document import fiche_document
-    from fiches.templatetags.fiches_extras import frdate
-
-    document = fiche_document(action)
-    fiche = document["fiches"][0]
     doc = Document()
-    # The file's own properties: python-docx's template would say « python-docx », 2013 and English.
     properties = doc.core_properties
-    properties.title = f"{_('Fiche action')} {fiche['ref']} · {fiche['title']}"
-    properties.author = properties.last_modified_by = document["roadmap"]["organization"]
-    properties.subject = document["roadmap"]["title"]
+    properties.title = title
+    properties.author = properties.last_modified_by = organization
+    properties.subject = subject
     properties.comments = properties.keywords = ""
     properties.language = "fr-FR"
     properties.created = properties.modified = timezone.now()
     properties.revision = 1
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(18)
+        section.top_margin = section.bottom_margin = Mm(18)
     style = doc.styles["Normal"]
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(10)
     _set_language(doc, "fr-FR")  # so that Word checks the spelling in French
+    return doc
+
+
+DOCX_TEXT_WIDTH_MM = 174  # A4 less two margins of 18 mm
+
+
+def _fixed_widths(table: Any, widths_mm: list[float]) -> None:
+    """Fixed column widths (Word honours the cells' widths, LibreOffice the grid's): no word cut, no amount wrapped."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+
+def _docx_plan(doc: Any, plan: dict[str, Any]) -> None:
+    """The expenses and financing tables, the Écart row when a year does not balance, and the balance statement:
+    the same as the PDF's."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    from fiches.budget import euros, percent_text
+
+    years = plan["years"]
+    label_mm, total_mm, share_mm = 40.0, 27.0, 15.0
+    year_mm = (DOCX_TEXT_WIDTH_MM - label_mm - total_mm - share_mm) / max(len(years), 1)
+    widths = [label_mm, *[year_mm] * len(years), total_mm, share_mm]
+
+    def fill(cells: Any, values: list[str], bold: bool = False) -> None:
+        for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(value)
+            run.font.size = Pt(8)
+            run.bold = bold
+            if i:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+    def money(value: Any) -> str:
+        return euros(Decimal(value))
+
+    for grid, title, total_label in (
+        (plan["expenses"], _("Dépenses (TTC)"), _("Coût total")),
+        (plan["fundings"], _("Financements"), _("Total financé")),
+    ):
+        t = doc.add_table(rows=0, cols=len(years) + 3)
+        t.style = "Table Grid"
+        fill(t.add_row().cells, [title, *map(str, years), _("Total"), _("% du coût")], bold=True)
+        for row in grid["rows"]:
+            share = percent_text(Decimal(row["share"])) if row["share"] is not None else "—"
+            cells = [money(c) if Decimal(c) else "–" for c in row["cells"]]
+            fill(t.add_row().cells, [row["label"], *cells, money(row["total"]), share])
+        fill(
+            t.add_row().cells,
+            [total_label, *[money(c) for c in grid["year_totals"]], money(grid["total"]), ""],
+            bold=True,
+        )
+        if grid is plan["fundings"] and not plan["balanced"]:
+            gaps = ["–" if g["amount"] is None else money(g["amount"]) for g in plan["year_gap_cells"]]
+            fill(t.add_row().cells, [_("Écart (coût − financement)"), *gaps, money(plan["gap"]), ""], bold=True)
+        _fixed_widths(t, widths)
+        doc.add_paragraph()
+    doc.add_paragraph(plan["balance_statement"])
+
+
+def _docx_fiche(doc: Any, fiche: dict[str, Any], level: int = 1) -> None:
+    """One fiche action: the guide's template, its sections left out when empty, its budget as in the PDF."""
+    from fiches.document import FIELD_LABELS as labels
+    from fiches.templatetags.fiches_extras import frdate
+
     doc.add_paragraph(f"{_('Fiche action')} {fiche['ref']} — {fiche['chantier_ref']} {fiche['chantier']}")
-    doc.add_heading(fiche["title"], level=1)
+    doc.add_heading(fiche["title"], level=level)
     doc.add_paragraph(
         _("Créée le %(created)s, mise à jour le %(updated)s")
         % {"created": frdate(fiche["created_at"]), "updated": frdate(fiche["updated_at"])}
@@ -391,66 +582,129 @@ def fiche_docx(action: Action, progress: Progress = no_progress) -> Rendered:
             cells = t.add_row().cells
             cells[0].text = label[:1].upper() + label[1:]
             cells[1].text = value or "—"
+        _fixed_widths(t, [55, DOCX_TEXT_WIDTH_MM - 55])
 
     table([(labels[f], fiche[f]) for f in ("completed_by", "referents", "places", "objective", "lead_structure")])
-    doc.add_heading(_("Partenaires"), level=2)
-    table([(p["name"], p["nature"]) for p in fiche["partners"]] or [(_("Partenaire"), "")])
-    doc.add_heading(_("Description du projet"), level=2)
+    if fiche["partners"]:
+        doc.add_heading(_("Partenaires"), level=level + 1)
+        table([(p["name"], p["nature"]) for p in fiche["partners"]])
+    doc.add_heading(_("Description du projet"), level=level + 1)
     fte = fiche["human_fte"]
     table(
         [
             (_("Ce projet consiste à…"), fiche["description"]),
             (labels["key_activities"], fiche["key_activities"]),
             (labels["target_publics"], fiche["target_publics"]),
-            (labels["human_fte"], (fte.replace(".", ",") + " ETP") if fte else ""),
+            (labels["human_fte"], (fte.replace(".", ",") + "\u00a0ETP") if fte else ""),
             (labels["human_means"], fiche["human_means"]),
             (labels["material_means"], fiche["material_means"]),
             (labels["vigilance"], fiche["vigilance"]),
         ]
     )
-    doc.add_heading(_("Justification du projet"), level=2)
+    doc.add_heading(_("Justification du projet"), level=level + 1)
     table([(labels[f], fiche[f]) for f in ("justification", "expected_results", "indicators", "contract_links")])
-    doc.add_heading(_("Gouvernance et ressources"), level=2)
+    doc.add_heading(_("Gouvernance et ressources"), level=level + 1)
     table([(labels[f], fiche[f]) for f in ("governance", "other_resources")])
-    doc.add_heading(_("Engagement des acteurs"), level=2)
-    table(
-        [(e["stakeholder"], f"{e['level']}. {e['conditions']}".strip()) for e in fiche["engagements"]]
-        or [(_("Acteur"), "")]
-    )
-    doc.add_heading(_("Calendrier de mise en œuvre"), level=2)
-    table([(s["label"], s["span"]) for s in fiche["steps"]] or [(_("Étape"), "")])
-    progress(60)
+    if fiche["engagements"]:
+        doc.add_heading(_("Engagement des acteurs"), level=level + 1)
+        table([(e["stakeholder"], f"{e['level']}. {e['conditions']}".strip()) for e in fiche["engagements"]])
+    if fiche["steps"]:
+        doc.add_heading(_("Calendrier de mise en œuvre"), level=level + 1)
+        table([(s["label"], s["span"]) for s in fiche["steps"]])
+    if not fiche["plan"]["empty"]:
+        doc.add_heading(_("Budget (TTC) et plan de financement"), level=level + 1)
+        _docx_plan(doc, fiche["plan"])
 
-    plan = fiche["plan"]
-    doc.add_heading(_("Budget (TTC) et plan de financement"), level=2)
-    for grid, title, total_label in (
-        (plan["expenses"], _("Dépenses"), _("Coût total")),
-        (plan["fundings"], _("Financements"), _("Total financé")),
-    ):
-        t = doc.add_table(rows=1, cols=len(plan["years"]) + 3)
-        t.style = "Table Grid"
-        head = t.rows[0].cells
-        head[0].text = title
-        for i, y in enumerate(plan["years"]):
-            head[1 + i].text = str(y)
-        head[-2].text, head[-1].text = _("Total"), _("% du coût")
-        for row in grid["rows"]:
-            cells = t.add_row().cells
-            cells[0].text = row["label"]
-            for i, c in enumerate(row["cells"]):
-                cells[1 + i].text = euros(Decimal(c))
-            cells[-2].text = euros(Decimal(row["total"]))
-            cells[-1].text = percent_text(Decimal(row["share"])) if row["share"] is not None else "—"
-        cells = t.add_row().cells
-        cells[0].text = total_label
-        for i, c in enumerate(grid["year_totals"]):
-            cells[1 + i].text = euros(Decimal(c))
-        cells[-2].text = euros(Decimal(grid["total"]))
-    if not plan["balanced"]:
-        doc.add_paragraph(
-            _("Plan déséquilibré : écart de %(gap)s entre le coût et les financements.")
-            % {"gap": euros(Decimal(plan["gap"]))}
-        )
+
+def _docx_bytes(doc: Any) -> Rendered:
     buffer = io.BytesIO()
     doc.save(buffer)
     return Rendered(buffer.getvalue())
+
+
+def fiche_docx(action: Action, progress: Progress = no_progress) -> Rendered:
+    """The fiche action as a Word document, for those who keep editing it there."""
+    from fiches.document import fiche_document
+
+    document = fiche_document(action)
+    fiche = document["fiches"][0]
+    doc = _new_docx(
+        f"{_('Fiche action')} {fiche['ref']} · {fiche['title']}",
+        document["roadmap"]["organization"],
+        document["roadmap"]["title"],
+    )
+    progress(60)
+    _docx_fiche(doc, fiche)
+    return _docx_bytes(doc)
+
+
+def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
+    """The whole roadmap as one Word document: the PDF's sections, then every fiche action on its own page."""
+    from docx.enum.text import WD_BREAK
+
+    from fiches.document import roadmap_document, with_revision
+    from fiches.templatetags.fiches_extras import frdate
+
+    document = with_revision(roadmap, roadmap_document(roadmap))
+    r = document["roadmap"]
+    doc = _new_docx(r["title"], r["organization"], str(_("Feuille de route territoriale d'inclusion numérique")))
+    progress(30)
+    doc.add_paragraph(r["organization"])
+    doc.add_heading(r["title"], level=0)
+    doc.add_paragraph(f"{document['territory']['name']} · {r['period_start']} – {r['period_end']}")
+    revision = document.get("revision") or {}
+    if revision.get("modified"):
+        doc.sections[0].header.paragraphs[0].text = revision["mark"]  # on every page
+        doc.add_paragraph(revision["mark"]).runs[0].bold = True
+        doc.add_paragraph(
+            _("Ce document n'est pas la version adoptée : la version %(n)s reste la référence. Changements :")
+            % {"n": revision["version"]}
+        )
+        for change in revision["changes"]:
+            doc.add_paragraph(f"{change['what']} : {change['before']} → {change['after']}", style="List Bullet")
+    elif r["adopted_on"]:
+        doc.add_paragraph(
+            _("Adoptée par %(body)s le %(date)s — délibération n° %(number)s")
+            % {"body": r["adopted_by"], "date": frdate(r["adopted_on"]), "number": r["deliberation_number"]}
+        )
+    if r["introduction"]:
+        doc.add_paragraph(r["introduction"])
+
+    doc.add_heading(_("Les enjeux"), level=1)
+    for e in document["enjeux"]:
+        doc.add_paragraph(f"{e['ref']} · {e['question']}", style="List Bullet")
+    doc.add_heading(_("Les défis et leurs chantiers"), level=1)
+    for d in document["defis"]:
+        doc.add_heading(f"{d['ref']} · {d['title']}", level=2)
+        if d["description"]:
+            doc.add_paragraph(d["description"])
+        for c in d["chantiers"]:
+            doc.add_paragraph(f"{c['ref']} · {c['title']}", style="List Bullet")
+            for a in c["actions"]:
+                doc.add_paragraph(f"{a['ref']} · {a['title']}", style="List Bullet 2")
+    if document["chantiers_without_defi"]:
+        doc.add_heading(document["labels"]["no_defi"], level=2)
+        for c in document["chantiers_without_defi"]:
+            doc.add_paragraph(f"{c['ref']} · {c['title']}", style="List Bullet")
+    if r["resources"]:
+        doc.add_heading(_("Les ressources mobilisées"), level=1)
+        doc.add_paragraph(r["resources"])
+    if document["governance"]:
+        doc.add_heading(_("La gouvernance"), level=1)
+        for b in document["governance"]:
+            members = ", ".join(b["members"])
+            doc.add_paragraph(f"{b['name']} ({b['kind']}) — {members}".rstrip(" —"), style="List Bullet")
+    if document["engagements"]:
+        doc.add_heading(_("Les engagements des acteurs"), level=1)
+        for e in document["engagements"]:
+            doc.add_paragraph(f"{e['action']} · {e['stakeholder']} : {e['level']}", style="List Bullet")
+    doc.add_heading(_("Budget et plan de financement"), level=1)
+    _docx_plan(doc, document["plan"])
+    if r["evaluation_arrangements"]:
+        doc.add_heading(_("Modalités d'évaluation"), level=1)
+        doc.add_paragraph(r["evaluation_arrangements"])
+    progress(60)
+    for fiche in document["fiches"]:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _docx_fiche(doc, fiche)
+    return _docx_bytes(doc)

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import DecimalField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fiches.models import (
@@ -199,3 +200,28 @@ class GovernanceBodyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.roadmap = roadmap
         self.instance.organization_id = roadmap.organization_id
+
+
+def show_conflicts(form: forms.Form, conflict: Any) -> None:
+    """A save refused because someone changed the same fields meanwhile (fiches.actions.SectionConflict): each
+    field says who changed it and when, with the value saved meanwhile beside the input typed, which is kept. The
+    form now carries the current version, so that sending it again saves what it then holds."""
+    from documents.typography import french_date
+
+    data = cast(Any, form.data).copy()
+    data["seen_version"] = conflict.version
+    form.data = data
+    for c in conflict.conflicts:
+        when = timezone.localtime(c.at)
+        message = _(
+            "%(label)s a été modifié par %(by)s le %(date)s à %(time)s pendant que vous l'éditiez. Valeur "
+            "enregistrée : « %(current)s ». Votre saisie est conservée : gardez-la ou reprenez la "
+            "valeur enregistrée, puis enregistrez."
+        ) % {
+            "label": c.label,
+            "by": c.by,
+            "date": french_date(when.date()),
+            "time": when.strftime("%H:%M"),
+            "current": c.current or "—",
+        }
+        form.add_error(c.field if c.field in form.fields else None, message)

@@ -154,6 +154,7 @@ class ActionStep(models.Model):
 
     class Meta:
         verbose_name = _("étape du calendrier")
+        verbose_name_plural = _("étapes du calendrier")
         ordering = ["start_year", "start_quarter", "pk"]
 
     def __str__(self) -> str:
@@ -255,6 +256,7 @@ class GovernanceBody(models.Model):
 
     class Meta:
         verbose_name = _("instance de gouvernance")
+        verbose_name_plural = _("instances de gouvernance")
         ordering = ["kind", "pk"]
 
     def __str__(self) -> str:

@@ -18,9 +18,18 @@ from documents.models import ExportJob
 from fiches import actions as workflows
 from fiches.budget import roadmap_plan
 from fiches.document import fiche_document, fiches_data, plan_data
-from fiches.forms import BudgetForm, EngagementForm, FicheForm, GovernanceBodyForm, PartnerFormSet, StepFormSet
+from fiches.forms import (
+    BudgetForm,
+    EngagementForm,
+    FicheForm,
+    GovernanceBodyForm,
+    PartnerFormSet,
+    StepFormSet,
+    show_conflicts,
+)
 from roadmap.actions import StaleEdit
 from roadmap.models import Action, Enjeu, Roadmap
+from roadmap.revision_notice import warn_once_if_adopted
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
 
 
@@ -70,12 +79,15 @@ def _fiche_formsets(request: TenantRequest, action: Action) -> tuple[Any, Any]:
 @require_http_methods(["GET", "POST"])
 def fiche_edit(request: TenantRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk)
+    warn_once_if_adopted(request, action.roadmap)
     form = FicheForm(request.POST or None, instance=action, roadmap=action.roadmap)
     partners, steps = _fiche_formsets(request, action)
     if request.method == "POST":
         if form.is_valid() and partners.is_valid() and steps.is_valid():
             try:
                 workflows.save_fiche(form, request.user, partners, steps)  # type: ignore[arg-type]
+            except workflows.SectionConflict as conflict:
+                show_conflicts(form, conflict)  # the same fields changed meanwhile: typed input kept, newer beside
             except StaleEdit as stale:
                 form.refuse_stale_edit(stale)  # nothing saved; the form comes back with what was typed
             else:
@@ -95,6 +107,7 @@ def fiche_create(request: TenantRequest, chantier_pk: int) -> HttpResponse:
     """A new fiche action, created from its chantier."""
     chantier = get_object_or_404(request.tenant.chantiers.select_related("roadmap"), pk=chantier_pk)
     roadmap = chantier.roadmap
+    warn_once_if_adopted(request, roadmap)
     action = Action(roadmap=roadmap, organization=roadmap.organization, chantier=chantier)
     form = FicheForm(request.POST or None, instance=action, roadmap=roadmap, initial={"chantier": chantier.pk})
     if request.method == "POST" and form.is_valid():
@@ -112,11 +125,14 @@ def fiche_create(request: TenantRequest, chantier_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def fiche_budget(request: TenantRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk)
+    warn_once_if_adopted(request, action.roadmap)
     form = BudgetForm(request.POST or None, action=action)
     if request.method == "POST":
         if form.is_valid():
             try:
                 workflows.save_budget(form, request.user)  # type: ignore[arg-type]
+            except workflows.SectionConflict as conflict:
+                show_conflicts(form, conflict)
             except StaleEdit as stale:
                 form.refuse_stale_edit(stale)  # nothing saved; the grid comes back with the amounts typed
             else:

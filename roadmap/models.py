@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -312,3 +313,29 @@ class Action(OrderedInRoadmap):
 
     def get_fiche_url(self) -> str:
         return reverse("fiches:fiche", kwargs={"action_pk": self.pk})
+
+
+class BinEntry(models.Model):
+    """A deleted enjeu, défi, chantier or action, with everything its deletion took, restorable for BIN_DAYS.
+
+    The rows are kept as Django's serialisation (roadmap.bin), the spine's tables stay free of « deleted » flags."""
+
+    BIN_DAYS = 30
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="bin_entries")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="bin_entries")
+    kind = models.CharField(max_length=20)  # enjeu, defi, chantier, action
+    label = models.CharField(max_length=400)
+    summary = models.TextField(blank=True)  # what went with it, as the confirmation said
+    rows = models.JSONField()  # the serialised rows, parents first
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("élément supprimé")
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -30,8 +30,9 @@ class Link:
     label: str | Promise
     url: str
     # Who the link is shown to: a page that would answer 403, or an action the member cannot perform, is left
-    # out of the steps rather than offered ("": every member, "edit": editors, "admin": administrators).
-    requires: Literal["", "edit", "admin"] = ""
+    # out of the steps rather than offered. The permission (tenancy.access.PERMISSIONS) it needs: "" every member,
+    # "edit" edit content, "workshops" run workshops, "admin" manage members.
+    requires: Literal["", "edit", "workshops", "admin"] = ""
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Step:
     done: list[str] = field(default_factory=list)
     missing: list[str | Promise] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # When the step is « Fait », in words a référent would accept (shown beside the status; STEP_DEFINITIONS).
+    definition: str | Promise = ""
 
     @property
     def status(self) -> str:
@@ -108,6 +111,31 @@ METHOD_STEPS: tuple[tuple[int, Promise, Promise], ...] = (
     ),
 )
 STEP_NUMBERS = tuple(number for number, _title, _summary in METHOD_STEPS)
+
+# What « Fait » means for each step: every point below is checked by the step's contributors (here and in the step
+# apps' progress.py), and anything missing is listed under « En cours ». Tested in tests/roadmap/test_step_status.py.
+STEP_DEFINITIONS: dict[int, Promise] = {
+    1: _(
+        "Fait quand le territoire a ses communes, que l'organisation compte au moins deux membres, que le groupe "
+        "projet est constitué avec son référent technique, que le mandat et les critères de réussite sont écrits, "
+        "que le calendrier de la démarche est fixé et qu'aucun jalon n'est en retard."
+    ),
+    2: _(
+        "Fait quand la définition commune de l'inclusion numérique est adoptée en réunion et qu'un tour de table a "
+        "recueilli au moins une réponse."
+    ),
+    3: _("Fait quand au moins un enjeu est formulé sous forme de question « Comment… ? »."),
+    4: _(
+        "Fait quand des chantiers sont identifiés et que chacun répond à au moins un enjeu et porte au moins une "
+        "action."
+    ),
+    5: _("Fait quand des expériences d'autres territoires sont reprises dans la feuille de route."),
+    6: _(
+        "Fait quand des défis et des fiches actions sont rédigés, que chaque enjeu a un défi qui y répond, que "
+        "chaque fiche action a un pilote et un budget, et que la feuille de route est adoptée."
+    ),
+    7: _("Fait quand l'évaluation est cadrée et ses indicateurs mesurés (étape pas encore suivie dans l'application)."),
+}
 
 
 class Steps:
@@ -187,6 +215,9 @@ def roadmap_steps(roadmap: Roadmap) -> Steps:
         "actions": _count(Action.objects.all()),
         "enjeux_without_defi": _count(Enjeu.objects.filter(defis__isnull=True)),
         "chantiers_without_action": _count(Chantier.objects.filter(actions__isnull=True)),
+        "chantiers_without_enjeu": _count(Chantier.objects.filter(enjeux__isnull=True)),
+        "actions_without_pilot": _count(Action.objects.without_pilot()),
+        "actions_without_budget": _count(Action.objects.without_budget()),
     }
     # Annotation names must not clash with the reverse relations (roadmap.enjeux…), hence the prefix.
     annotated = Roadmap.objects.filter(pk=roadmap.pk).annotate(**{f"n_{k}": v for k, v in subquery_counts.items()})
@@ -205,7 +236,13 @@ def roadmap_steps(roadmap: Roadmap) -> Steps:
 
     steps = Steps(
         [
-            Step(number, title, next(iter(step_apps(number)), "roadmap"), summary)
+            Step(
+                number,
+                title,
+                next(iter(step_apps(number)), "roadmap"),
+                summary,
+                definition=STEP_DEFINITIONS.get(number, ""),
+            )
             for number, title, summary in METHOD_STEPS
         ]
     )
@@ -250,6 +287,14 @@ def roadmap_steps(roadmap: Roadmap) -> Steps:
                     counts["chantiers_without_action"],
                 )
             )
+        if counts["chantiers_without_enjeu"]:
+            s4.missing.append(
+                n(
+                    "%(count)d chantier ne répond à aucun enjeu",
+                    "%(count)d chantiers ne répondent à aucun enjeu",
+                    counts["chantiers_without_enjeu"],
+                )
+            )
     else:
         s4.missing.append(_("Identifiez les chantiers clés qui répondent aux enjeux."))
     s4.links.append(Link(_("Les chantiers"), url("roadmap:chantier_list")))
@@ -268,6 +313,22 @@ def roadmap_steps(roadmap: Roadmap) -> Steps:
                 "%(count)d enjeu auquel aucun défi ne répond",
                 "%(count)d enjeux auxquels aucun défi ne répond",
                 counts["enjeux_without_defi"],
+            )
+        )
+    if counts["actions_without_pilot"]:
+        s6.missing.append(
+            n(
+                "%(count)d fiche action sans pilote",
+                "%(count)d fiches actions sans pilote",
+                counts["actions_without_pilot"],
+            )
+        )
+    if counts["actions_without_budget"]:
+        s6.missing.append(
+            n(
+                "%(count)d fiche action sans budget",
+                "%(count)d fiches actions sans budget",
+                counts["actions_without_budget"],
             )
         )
     if roadmap.status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE):

@@ -35,4 +35,6 @@ urlpatterns = [
     path("feuilles-de-route/<int:roadmap_pk>/etapes/<int:number>/", views.roadmap_step, name="step"),
     *_spine_patterns(),
     path("feuilles-de-route/<int:roadmap_pk>/defis/organiser/", views.defi_board, name="defi_board"),
+    path("feuilles-de-route/<int:roadmap_pk>/corbeille/", views.roadmap_bin, name="bin"),
+    path("corbeille/<int:binentry_pk>/restaurer/", views.bin_restore, name="bin_restore"),
 ]

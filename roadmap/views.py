@@ -11,13 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap import actions as workflows
+from roadmap import bin as spine_bin
 from roadmap.chain import build_chain
 from roadmap.forms import RoadmapForm
 from roadmap.gaps import roadmap_gaps
-from roadmap.models import Defi, OrderedInRoadmap, Roadmap
+from roadmap.models import BinEntry, Defi, OrderedInRoadmap, Roadmap
+from roadmap.revision_notice import warn_once_if_adopted
 from roadmap.spine import SPINE_KINDS, SpineKind
 from roadmap.steps import roadmap_steps
-from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
+from tenancy.access import (
+    Permission,
+    TenantRequest,
+    delete_roadmap_required,
+    editor_required,
+    may,
+    member_required,
+    read_or_edit_required,
+)
 
 
 def _roadmap(request: TenantRequest, roadmap_pk: int) -> Roadmap:
@@ -60,6 +70,7 @@ def roadmap_create(request: TenantRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def roadmap_edit(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
+    warn_once_if_adopted(request, roadmap)
     form = RoadmapForm(request.POST or None, instance=roadmap, organization=request.tenant)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -68,7 +79,7 @@ def roadmap_edit(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     return render(request, "roadmap/roadmap_form.html", {"form": form, "roadmap": roadmap})
 
 
-@editor_required
+@delete_roadmap_required
 @require_http_methods(["GET", "POST"])
 def roadmap_delete(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
@@ -93,7 +104,7 @@ def _spine_object(request: TenantRequest, kind: SpineKind, kwargs: dict[str, Any
 
 def _list_context(request: TenantRequest, kind: SpineKind, roadmap: Roadmap, form: Any = None) -> dict[str, Any]:
     items = list(kind.list_queryset(roadmap))
-    if form is None and request.membership.can_edit:
+    if form is None and may(request.membership, Permission.EDIT_CONTENT):
         form = kind.form(roadmap=roadmap, prefix="new")
     return {"kind": kind, "roadmap": roadmap, "items": items, "form": form, "kinds": SPINE_KINDS}
 
@@ -132,6 +143,7 @@ def spine_row(request: TenantRequest, kind_name: str, **kwargs: Any) -> HttpResp
 def spine_edit(request: TenantRequest, kind_name: str, **kwargs: Any) -> HttpResponse:
     kind = SPINE_KINDS[kind_name]
     item = _spine_object(request, kind, kwargs)
+    warn_once_if_adopted(request, item.roadmap)
     form = kind.form(request.POST or None, instance=item, roadmap=item.roadmap)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,12 +183,46 @@ def spine_delete(request: TenantRequest, kind_name: str, **kwargs: Any) -> HttpR
     kind = SPINE_KINDS[kind_name]
     item = _spine_object(request, kind, kwargs)
     if request.method == "POST":
-        item.delete()
+        spine_bin.delete_to_bin(item, kind.name, request.user)
         if request.htmx:
             return HttpResponse("")
-        messages.success(request, _("« %(label)s » supprimé.") % {"label": item.label})
+        messages.success(
+            request,
+            _("« %(label)s » est dans la corbeille, d'où il peut être restauré pendant %(days)s jours.")
+            % {"label": item.label, "days": BinEntry.BIN_DAYS},
+        )
         return redirect(f"roadmap:{kind.name}_list", roadmap_pk=item.roadmap_id)
-    return render(request, "roadmap/confirm_delete.html", {"object": item, "roadmap": item.roadmap, "kind": kind})
+    goes, stays = spine_bin.effects_text(spine_bin.deletion_effects(item))
+    return render(
+        request,
+        "roadmap/confirm_delete.html",
+        {"object": item, "roadmap": item.roadmap, "kind": kind, "goes": goes, "stays": stays},
+    )
+
+
+@read_or_edit_required
+@require_safe
+def roadmap_bin(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
+    """What was deleted from the roadmap in the last BIN_DAYS days, each restorable."""
+    roadmap = _roadmap(request, roadmap_pk)
+    spine_bin.purge_expired(request.tenant.pk)
+    entries = list(roadmap.bin_entries.select_related("deleted_by"))
+    for entry in entries:
+        entry.days_text = spine_bin.days_text(entry)  # type: ignore[attr-defined]
+    return render(request, "roadmap/bin.html", {"roadmap": roadmap, "entries": entries})
+
+
+@editor_required
+@require_POST
+def bin_restore(request: TenantRequest, binentry_pk: int) -> HttpResponse:
+    entry = get_object_or_404(request.tenant.bin_entries, pk=binentry_pk)
+    try:
+        spine_bin.restore(entry)
+    except spine_bin.RestoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("« %(label)s » est restauré, avec ce qui en dépendait.") % {"label": entry.label})
+    return redirect("roadmap:bin", roadmap_pk=entry.roadmap_id)
 
 
 @read_or_edit_required

@@ -1,6 +1,10 @@
-"""Decorators that every tenant view goes through: login, membership, and the role's rights."""
+"""Decorators that every tenant view goes through: login, membership, and the role's rights.
+
+The one table of what each role may do is PERMISSIONS; every check of a role goes through `may()`.
+"""
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -11,7 +15,7 @@ from django.shortcuts import redirect
 from django_htmx.middleware import HtmxDetails
 
 from tenancy.middleware import SESSION_KEY
-from tenancy.models import Membership, Organization
+from tenancy.models import Membership, Organization, Role
 from tenancy.paths import organization_path
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -57,40 +61,74 @@ def redirect_into_organization(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(target, status=302 if request.method in ("GET", "HEAD") else 307)
 
 
-def editor_required(view: View) -> View:
-    """A member who may change content; read-only members (élus) get a 403 on every method."""
+class Permission(StrEnum):
+    """What a member may do; which roles may is PERMISSIONS below, the one table (README « Rôles et droits »)."""
 
-    @member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.membership.can_edit:  # type: ignore[attr-defined]
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
+    VIEW = "view"  # read everything of the organisation, download its documents
+    EDIT_CONTENT = "edit_content"  # spine, fiches, budget, actors, meetings, experiences, evaluation, own data
+    RUN_WORKSHOPS = "run_workshops"  # prepare and run workshops, record their results, turn them into enjeux
+    ADOPT = "adopt"  # present, adopt, reopen, publish a roadmap
+    DELETE_ROADMAP = "delete_roadmap"
+    MANAGE_MEMBERS = "manage_members"  # members and invitations
 
 
-def admin_required(view: View) -> View:
-    """An administrateur (référent technique) of the current organisation."""
-
-    @member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.membership.is_admin:  # type: ignore[attr-defined]
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
+P = Permission
+PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMINISTRATEUR: frozenset(Permission),
+    Role.CONTRIBUTEUR: frozenset({P.VIEW, P.EDIT_CONTENT, P.RUN_WORKSHOPS}),
+    Role.ANIMATEUR: frozenset({P.VIEW, P.RUN_WORKSHOPS}),
+    Role.LECTEUR: frozenset({P.VIEW}),
+}
 
 
-def read_or_edit_required(view: View) -> View:
-    """Any member may GET; only editors may send anything else (POST, PUT, DELETE…)."""
+def may(membership: Membership | None, permission: Permission) -> bool:
+    """Whether this member's role grants `permission` (no membership: nothing)."""
+    return membership is not None and permission in PERMISSIONS.get(membership.role, frozenset())
 
-    @member_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") and not request.membership.can_edit:  # type: ignore[attr-defined]
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return cast(View, wrapper)
+def permission_required(permission: Permission, *, open_reads: bool = False) -> Callable[[View], View]:
+    """The member's role grants `permission`, for every method, or (open_reads) only for what is not a GET/HEAD.
+
+    Refused with a 403: the member belongs to the organisation, so the page exists for them. The permission is
+    kept on the view for the templates (`can_edit`: may this member write here) and the isolation walk.
+    """
+
+    def decorator(view: View) -> View:
+        @member_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            reading = request.method in ("GET", "HEAD")
+            if not (open_reads and reading) and not may(request.membership, permission):  # type: ignore[attr-defined]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.write_permission = permission  # type: ignore[attr-defined]
+        wrapper.read_permission = P.VIEW if open_reads else permission  # type: ignore[attr-defined]
+        return cast(View, wrapper)
+
+    return decorator
+
+
+# Every method needs the permission.
+editor_required = permission_required(P.EDIT_CONTENT)
+workshop_required = permission_required(P.RUN_WORKSHOPS)
+adopt_required = permission_required(P.ADOPT)
+delete_roadmap_required = permission_required(P.DELETE_ROADMAP)
+admin_required = permission_required(P.MANAGE_MEMBERS)
+# Any member reads (GET, HEAD); sending anything else (POST, PUT, DELETE…) needs the permission.
+read_or_edit_required = permission_required(P.EDIT_CONTENT, open_reads=True)
+read_or_workshop_required = permission_required(P.RUN_WORKSHOPS, open_reads=True)
+read_or_adopt_required = permission_required(P.ADOPT, open_reads=True)
+
+
+def page_permissions(request: HttpRequest) -> dict[str, Any]:
+    """For the templates: `may` (each permission by name) and `can_edit`, whether the member may write on the page
+    being shown (the permission its view requires for writes; editing content on pages that declare none)."""
+    membership = getattr(request, "membership", None)
+    match = getattr(request, "resolver_match", None)
+    write = getattr(match.func, "write_permission", P.EDIT_CONTENT) if match else P.EDIT_CONTENT
+    return {
+        "may": {p.name.lower(): may(membership, p) for p in Permission},
+        "can_edit": may(membership, write),
+        "is_admin": may(membership, P.MANAGE_MEMBERS),
+    }

@@ -2,12 +2,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tenancy.access import page_permissions
+
 
 def tenant(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     return {
         "tenant": getattr(request, "tenant", None),
         "membership": membership,
-        "can_edit": bool(membership and membership.can_edit),
-        "is_admin": bool(membership and membership.is_admin),
+        **page_permissions(request),  # `may`, `can_edit`, `is_admin`: from the one permission table
     }

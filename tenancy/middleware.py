@@ -14,6 +14,7 @@ old bookmark) is redirected by `tenancy.access` to the same page in the member's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +22,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from tenancy.models import Membership, Organization, url_segments
 from tenancy.paths import enter_organization, leave_organization, public_reverse, split_organization
+
+# What an organisation's slug can look like (a SlugField); anything else is not looked up (a NUL byte, a huge path).
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 # The organisation `/` and old organisation-free links lead to: the last one the member opened.
 SESSION_KEY = "current_organization_id"
@@ -36,7 +40,7 @@ class TenantMiddleware:
         request.tenant = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
         slug, rest = split_organization(request.path_info)
-        if not slug or slug in url_segments():
+        if not slug or slug in url_segments() or not SLUG.fullmatch(slug):
             # The project's own first segments (connexion, atelier, public…) are never an organisation.
             return self.get_response(request)
         if not request.user.is_authenticated:

@@ -46,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("adresse e-mail"), unique=True)
     full_name = models.CharField(_("nom complet"), max_length=150, blank=True)
+    function = models.CharField(_("fonction"), max_length=150, blank=True)
+    structure = models.CharField(_("structure"), max_length=200, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -65,6 +67,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def memberships_with_organizations(self) -> models.QuerySet[Membership]:
         return self.memberships.select_related("organization").order_by("organization__name")
+
+    @property
+    def is_former_member(self) -> bool:
+        """A deleted account: kept as an anonymous row so that its contributions keep an author."""
+        return self.email.endswith(FORMER_MEMBER_DOMAIN)
+
+
+# Deleted accounts get an address in this reserved domain (RFC 2606), which nobody can receive mail at.
+FORMER_MEMBER_DOMAIN = "@ancien-membre.invalid"
 
 
 @functools.cache
@@ -187,6 +198,8 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail envoyé le"), null=True, blank=True)
+    email_error = models.CharField(_("erreur d'envoi"), max_length=300, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

@@ -26,6 +26,8 @@ ALLOWED: dict[str, set[str]] = {
         app: {"tenancy", "territories", "roadmap", "documents", "fiches", "adoption"} | (STEP_APPS - {app})
         for app in STEP_APPS
     },
+    # A territory's arrival: join requests, the back-office, the first territory and its empty roadmap.
+    "onboarding": {"tenancy", "territories", "roadmap"},
     "demo": {"tenancy", "territories", "roadmap", "documents", "fiches", "adoption"} | STEP_APPS,
 }
 

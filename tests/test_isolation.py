@@ -8,13 +8,17 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from tenancy.access import PERMISSIONS, Permission
+from tenancy.models import Role
 from tests.conftest import Tenant
 from tests.url_walk import (
+    EXPECTED_PERMISSIONS,
     PUBLIC_PATTERNS,
     READ_ONLY_ALLOWED_POSTS,
     Route,
     TenantObjects,
     iter_routes,
+    view_permissions,
 )
 
 ROUTES = list(iter_routes())
@@ -116,3 +120,65 @@ def test_every_page_answers_its_own_members(route: Route, tenant_a: Tenant) -> N
     for htmx in (False, True):
         response = _request(client, "GET", url, htmx)
         assert response.status_code in (200, 302, 405), (route.name, htmx, response.status_code)
+
+
+ROLES = {
+    "admin": Role.ADMINISTRATEUR,
+    "contributeur": Role.CONTRIBUTEUR,
+    "animateur": Role.ANIMATEUR,
+    "lecteur": Role.LECTEUR,
+}
+TENANT_ROUTES = [r for r in ROUTES if r.name not in PUBLIC_PATTERNS]
+
+
+def test_the_permission_table_is_the_one_in_the_readme() -> None:
+    """The README's table (« Rôles et droits ») says what tenancy.access.PERMISSIONS enforces."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("### Rôles et droits", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(Permission)
+    order = [Role.ADMINISTRATEUR, Role.CONTRIBUTEUR, Role.ANIMATEUR, Role.LECTEUR]
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        permission = Permission(cells[0].strip("`"))
+        assert [c == "✓" for c in cells[2:6]] == [permission in PERMISSIONS[role] for role in order], line
+
+
+@pytest.mark.parametrize("route", [r for r in TENANT_ROUTES if r.name in EXPECTED_PERMISSIONS], ids=lambda r: r.name)
+def test_the_routes_of_the_table_declare_their_permission(route: Route) -> None:
+    assert view_permissions(route)[1] == EXPECTED_PERMISSIONS[route.name]
+
+
+def test_only_an_administrateur_adopts_deletes_a_roadmap_or_manages_members() -> None:
+    for permission in (Permission.ADOPT, Permission.DELETE_ROADMAP, Permission.MANAGE_MEMBERS):
+        assert [role for role in Role if permission in PERMISSIONS[role]] == [Role.ADMINISTRATEUR]
+    assert Permission.EDIT_CONTENT not in PERMISSIONS[Role.ANIMATEUR]
+    assert Permission.RUN_WORKSHOPS in PERMISSIONS[Role.ANIMATEUR]
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: r.name)
+def test_every_role_gets_what_the_permission_table_grants_on_every_route(route: Route, tenant_a: Tenant) -> None:
+    """Route × role: a role without the view's permission gets a 403 and changes nothing; a role with it is let in."""
+    read, write = view_permissions(route)
+    objects = TenantObjects(tenant_a)
+    url = objects.url(route)
+    for attribute, role in ROLES.items():
+        client = tenant_a.client_for(getattr(tenant_a, attribute))
+        client.raise_request_exception = False  # an empty form may be refused in any way but a 403
+        granted = PERMISSIONS[role]
+        response = _request(client, "GET", url)
+        if read is not None and Permission(read) not in granted:
+            assert response.status_code == 403, (route.name, attribute, "GET", response.status_code)
+        else:
+            assert response.status_code != 403, (route.name, attribute, "GET")
+        if route.name in READ_ONLY_ALLOWED_POSTS:
+            continue
+        before = _fingerprint()
+        response = _request(client, "POST", url)
+        if write is None or Permission(write) not in granted:
+            assert response.status_code in (403, 405), (route.name, attribute, "POST", response.status_code)
+            assert _fingerprint() == before, (route.name, attribute)
+        else:
+            assert response.status_code != 403, (route.name, attribute, "POST")

@@ -36,14 +36,65 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "workshops:participant_item": "a participant's idea, checked against their signed token and group",
     "workshops:participant_vote": "a participant's ballot, checked against their signed token and group",
     "workshops:participant_object": "a participant's objection to a merge of their own group",
+    # The front door: for people who are not (yet) logged in, or for one's own account (tests/tenancy/).
+    "tenancy:password_reset": "asks for an e-mail address; says the same whether an account exists or not",
+    "tenancy:password_reset_done": "a fixed text",
+    "tenancy:password_reset_confirm": "the signed, expiring token in the e-mailed link is the credential",
+    "tenancy:password_reset_complete": "a fixed text",
+    "tenancy:email_confirm": "the signed token and the logged-in account must match; changes only that account",
+    "onboarding:join_request": "a territory asks to join; creates only a pending request for the operators",
+    "onboarding:join_request_sent": "a fixed text",
+    # Steps 1–2: people who are not users answer an invitation or sign in at a meeting (tests/projectgroup/).
+    "projectgroup:invitation_answer": "the invitation's unguessable token is the credential; shows that meeting only",
+    "projectgroup:checkin": "the meeting's unguessable check-in token (QR code in the room), open on the day only",
+    "inspiration:visit_feedback": "the site visit's unguessable feedback link; adds one feedback, shows no data",
+    "legal:notice": "the legal notice every public service publishes",
+    "legal:privacy": "the personal-data page every public service publishes",
+    "legal:accessibility": "the accessibility statement every public service publishes",
 }
+
+# Django's admin (the operators' back-office) checks staff status itself and names its arguments its own way
+# (object_id, app_label); tests/onboarding/test_back_office.py checks that members who are not staff get nothing.
+SKIPPED_NAMESPACES = ("admin:",)
 
 # POSTs a read-only member may make because they change no tenant content.
 READ_ONLY_ALLOWED_POSTS: dict[str, str] = {
     "tenancy:logout": "ends the member's own session",
     "tenancy:switch_organization": "changes which of the member's own organisations is shown",
     "tenancy:login": "logging in changes no content",
+    "tenancy:leave_organization": "the member leaves; what they wrote stays",
+    "tenancy:profile": "changes only the person's own name, function and structure",
+    "tenancy:password_change": "changes only the person's own password",
+    "tenancy:delete_account": "erases only the person's own account, after their password",
+    "tenancy:two_factor": "turns the person's own second factor on or off, after a code",
 }
+
+
+# What each route asks of a role (tenancy.access.PERMISSIONS), for the routes the table is about: the walk checks
+# that the route declares it and that every role gets exactly what the table grants. Others are walked too, with
+# whatever their view declares.
+EXPECTED_PERMISSIONS: dict[str, str] = {
+    "adoption:adoption": "adopt",
+    "roadmap:delete": "delete_roadmap",
+    "roadmap:edit": "edit_content",
+    "roadmap:enjeu_edit": "edit_content",
+    "roadmap:chantier_delete": "edit_content",
+    "fiches:fiche_edit": "edit_content",
+    "fiches:fiche_budget": "edit_content",
+    "documents:exports": "edit_content",
+    "tenancy:members": "manage_members",
+    "workshops:workshop_create": "run_workshops",
+}
+
+
+def view_permissions(route: Route) -> tuple[str | None, str | None]:
+    """The permissions the route's view declares (tenancy.access.permission_required): (to read, to write)."""
+    from django.urls import resolve
+
+    path = reverse(route.name, kwargs={a: PLAIN_ARGUMENTS.get(a, 1) for a in route.arguments})
+    func = resolve(path).func
+    read, write = getattr(func, "read_permission", None), getattr(func, "write_permission", None)
+    return (str(read) if read else None), (str(write) if write else None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +115,8 @@ def iter_routes() -> Iterator[Route]:
 
     seen = set()
     for route in walk(get_resolver().url_patterns, "", ()):
+        if route.name.startswith(SKIPPED_NAMESPACES):
+            continue
         if route.name not in seen:
             seen.add(route.name)
             yield route

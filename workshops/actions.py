@@ -9,18 +9,20 @@ lock, so the envelope can't be overrun by two submissions at once and no vote sl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from roadmap.models import Enjeu
 from workshops.models import (
     MAX_ITEMS_PER_PARTICIPANT,
     MAX_POINTS_PER_ITEM,
+    UNDO_DEPTH,
     Answer,
     EnjeuOrigin,
     Item,
@@ -33,6 +35,7 @@ from workshops.models import (
     Vote,
     Workshop,
     WorkshopGroup,
+    allowed_actions,
     envelope_for,
 )
 
@@ -41,6 +44,17 @@ MAX_ANSWERS_PER_PARTICIPANT = 3
 # A group is 10–15 people (a plenary 30–50): far above that, joins are a script, not a room.
 MAX_PARTICIPANTS_PER_GROUP = 100
 MAX_PAPER_POINTS = 10_000
+
+# The animator's stage actions as the screens name them (messages, the « Annuler » toast).
+ACTION_LABELS: dict[str, Any] = {
+    "next": gettext_lazy("Étape suivante"),
+    "previous": gettext_lazy("Étape précédente"),
+    "vote": gettext_lazy("Ouvrir ou fermer le vote"),
+    "reveal": gettext_lazy("Révéler ou masquer les résultats"),
+    "timer": gettext_lazy("Minuteur"),
+    "timer_reset": gettext_lazy("Remettre le minuteur"),
+    "strike": gettext_lazy("Barrer les items à 0 point"),
+}
 
 
 def clean_text(text: str | None) -> str:
@@ -54,6 +68,11 @@ class Refused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class AlreadyDone(Refused):
+    """A stale action whose effect is already there (two screens pressing « suivant » at once): nothing to do,
+    and nothing went wrong; `message` tells the animator."""
 
 
 def live_state(group: WorkshopGroup) -> dict[str, str]:
@@ -80,6 +99,85 @@ def _locked_group(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -
                 _("Un autre animateur vient d'agir sur ce groupe : l'écran se met à jour, recommencez si besoin.")
             )
     return locked
+
+
+def _stage_label(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+def check_allowed(group: WorkshopGroup, action: str) -> None:
+    """The stage table (STAGE_ALLOWED_ACTIONS) says which of the animator's actions make sense now."""
+    if action not in allowed_actions(group.stage):
+        raise Refused(
+            _("« %(action)s » ne sert pas à l'étape « %(stage)s » : rien n'a été changé.")
+            % {"action": ACTION_LABELS.get(action, action), "stage": _stage_label(group.stage)}
+        )
+
+
+# --- Undo ------------------------------------------------------------------------------------------
+
+_STATE_FIELDS = ("stage", "voting_open", "envelope", "revealed")
+
+
+def _snapshot(group: WorkshopGroup) -> dict[str, Any]:
+    state: dict[str, Any] = {field: getattr(group, field) for field in _STATE_FIELDS}
+    state["timer_ends_at"] = group.timer_ends_at.isoformat() if group.timer_ends_at else None
+    state["timer_remaining"] = group.timer_remaining.total_seconds() if group.timer_remaining is not None else None
+    return state
+
+
+def _remember(group: WorkshopGroup, action: str, label: str, **extra: Any) -> None:
+    """Record, before a destructive action changes anything, what « Annuler » needs to put back (locked group)."""
+    entry = {"action": action, "label": label, "at": timezone.now().isoformat(), "state": _snapshot(group), **extra}
+    group.undo_log = [*(group.undo_log or []), entry][-UNDO_DEPTH:]
+    WorkshopGroup.objects.filter(pk=group.pk).update(undo_log=group.undo_log)
+
+
+@transaction.atomic
+def undo(group: WorkshopGroup) -> str:
+    """Put back what the newest destructive action changed (within UNDO_SECONDS); returns its label."""
+    group = _locked_group(group)
+    entry = group.last_undo()
+    if entry is None:
+        raise Refused(_("Il n'y a rien à annuler."))
+    kind = entry["action"]
+    if kind == "strike":
+        Item.objects.filter(group=group, pk__in=entry["items"]).update(struck=False)
+    elif kind == "paper":
+        for pk, value in entry["paper"].items():
+            Item.objects.filter(group=group, pk=int(pk)).update(paper_points=value)
+    elif kind == "delete_item":
+        data = entry["item"]
+        number = data["number"]
+        if number is not None and group.items.filter(number=number).exists():
+            number = _next_number(group)
+        Item.objects.create(
+            organization_id=group.organization_id,
+            group=group,
+            label=data["label"],
+            number=number,
+            status=data["status"],
+            author_id=data["author"] if Participant.objects.filter(pk=data["author"], group=group).exists() else None,
+        )
+    elif kind == "merge":
+        merged = group.items.filter(pk=entry["merged"]).first()
+        if merged is not None:
+            Item.objects.filter(group=group, merged_into=merged).update(merged_into=None)
+            MergeProposal.objects.filter(group=group, pk=entry["proposal"]).update(
+                status=MergeProposal.Status.OPEN, result=None
+            )
+            merged.delete()
+    state = entry["state"]
+    for field in _STATE_FIELDS:
+        setattr(group, field, state[field])
+    group.timer_ends_at = datetime.fromisoformat(state["timer_ends_at"]) if state["timer_ends_at"] else None
+    group.timer_remaining = (
+        timedelta(seconds=state["timer_remaining"]) if state["timer_remaining"] is not None else None
+    )
+    group.undo_log = group.undo_log[:-1]
+    group.save()
+    _bump(group)
+    return str(entry["label"])
 
 
 def _bump(group: WorkshopGroup) -> None:
@@ -160,6 +258,12 @@ def delete_item(item: Item) -> None:
     group = _locked_group(item.group)
     if group.stage not in (Stage.QUESTION, Stage.COLLECTION) or group.voting_open:
         raise Refused(_("Après la collecte, un item ne se supprime plus : il sera barré s'il n'a aucun point."))
+    _remember(
+        group,
+        "delete_item",
+        _("Retrait de « %(label)s »") % {"label": item.label},
+        item={"label": item.label, "number": item.number, "status": item.status, "author": item.author_id},
+    )
     item.delete()
     _bump(group)
 
@@ -169,8 +273,11 @@ def delete_item(item: Item) -> None:
 
 @transaction.atomic
 def set_stage(group: WorkshopGroup, stage: str, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    """Move to a stage; entering the points opens the vote (envelope fixed then), leaving it closes the vote."""
-    return _set_stage(_locked_group(group, seen), stage)
+    """Move to a stage; entering the points opens the vote (envelope fixed then), leaving it closes the vote.
+
+    The stage is named, so a screen that showed an older stage still means the same thing: `seen` is not needed.
+    """
+    return _set_stage(_locked_group(group), stage)
 
 
 def _set_stage(group: WorkshopGroup, stage: str) -> WorkshopGroup:
@@ -178,6 +285,7 @@ def _set_stage(group: WorkshopGroup, stage: str) -> WorkshopGroup:
         raise Refused(_("Étape inconnue pour ce type d'atelier."))
     if stage == group.stage:
         return group
+    _remember(group, "stage", _("Passage à l'étape « %(stage)s »") % {"stage": _stage_label(stage)})
     if stage == Stage.VOTE:
         _open_vote(group)
     elif group.voting_open:
@@ -185,6 +293,8 @@ def _set_stage(group: WorkshopGroup, stage: str) -> WorkshopGroup:
     group.stage = stage
     group.timer_ends_at = None
     group.timer_remaining = None
+    if group.workshop.timer_autostart and group.workshop.minutes_for(stage):
+        group.timer_ends_at = timezone.now() + group.stage_duration()
     group.save()
     _bump(group)
     return group
@@ -192,12 +302,37 @@ def _set_stage(group: WorkshopGroup, stage: str) -> WorkshopGroup:
 
 @transaction.atomic
 def step_stage(group: WorkshopGroup, direction: int, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    group = _locked_group(group, seen)
+    """One stage on or back from the stage the animator's screen showed (`seen`).
+
+    Another screen already made that very move: nothing more is done (AlreadyDone). It moved elsewhere: refused,
+    with the stage the group is now at, so that two presses never skip a stage.
+    """
+    group = _locked_group(group)
     order = group.workshop.stage_order
-    index = order.index(Stage(group.stage)) + direction
-    if not 0 <= index < len(order):
+    shown = (seen or {}).get("stage") or group.stage
+    if shown not in order:
+        shown = group.stage
+    index = order.index(Stage(shown)) + direction
+    target = order[index] if 0 <= index < len(order) else None
+    if shown != group.stage:
+        if target == group.stage:
+            raise AlreadyDone(
+                _("L'atelier est déjà à l'étape « %(stage)s » : rien de plus n'a été fait.")
+                % {"stage": _stage_label(group.stage)}
+            )
+        raise Refused(
+            _("Un autre écran vient de passer l'atelier à l'étape « %(stage)s » : rien n'a été changé.")
+            % {"stage": _stage_label(group.stage)}
+        )
+    check_allowed(group, "next" if direction > 0 else "previous")
+    if target is None:
         raise Refused(_("Il n'y a pas d'étape dans ce sens."))
-    return _set_stage(group, order[index])
+    return _set_stage(group, target)
+
+
+def _already(seen: Mapping[str, str] | None, key: str, current: bool) -> bool:
+    """The screen showed the opposite of what the group now is: the toggle it asked for was made by another."""
+    return seen is not None and key in seen and seen[key] != str(int(current))
 
 
 def _open_vote(group: WorkshopGroup) -> None:
@@ -214,9 +349,12 @@ def _open_vote(group: WorkshopGroup) -> None:
 
 @transaction.atomic
 def toggle_vote(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    group = _locked_group(group, seen)
+    group = _locked_group(group)
     if group.stage != Stage.VOTE:
         raise Refused(_("Le vote se fait à l'étape « Points »."))
+    if _already(seen, "voting_open", group.voting_open):
+        raise AlreadyDone(_("Le vote est déjà ouvert.") if group.voting_open else _("Le vote est déjà fermé."))
+    _remember(group, "vote", _("Fermeture du vote") if group.voting_open else _("Ouverture du vote"))
     if group.voting_open:
         group.voting_open = False
     else:
@@ -228,9 +366,14 @@ def toggle_vote(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> 
 
 @transaction.atomic
 def toggle_reveal(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    group = _locked_group(group, seen)
+    group = _locked_group(group)
     if group.stage not in (Stage.VOTE, Stage.RANKING, Stage.MATRIX, Stage.DONE):
         raise Refused(_("Il n'y a pas encore de points à révéler."))
+    if _already(seen, "revealed", group.revealed):
+        raise AlreadyDone(
+            _("Les résultats sont déjà révélés.") if group.revealed else _("Les résultats sont déjà masqués.")
+        )
+    _remember(group, "reveal", _("Masquage des résultats") if group.revealed else _("Révélation des résultats"))
     group.revealed = not group.revealed
     group.save()
     _bump(group)
@@ -239,7 +382,10 @@ def toggle_reveal(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -
 
 @transaction.atomic
 def toggle_timer(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    group = _locked_group(group, seen)
+    group = _locked_group(group)
+    check_allowed(group, "timer")
+    if _already(seen, "timer_running", group.timer_running):
+        raise AlreadyDone(_("Le minuteur tourne déjà.") if group.timer_running else _("Le minuteur est déjà en pause."))
     now = timezone.now()
     if group.timer_ends_at:
         group.timer_remaining = max(group.timer_ends_at - now, timedelta(0))
@@ -255,10 +401,24 @@ def toggle_timer(group: WorkshopGroup, seen: Mapping[str, str] | None = None) ->
 
 @transaction.atomic
 def reset_timer(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> WorkshopGroup:
-    group = _locked_group(group, seen)
+    group = _locked_group(group)
+    check_allowed(group, "timer_reset")
+    _remember(group, "timer_reset", _("Remise à zéro du minuteur"))
     group.timer_ends_at = None
     group.timer_remaining = None
     group.save()
+    _bump(group)
+    return group
+
+
+@transaction.atomic
+def set_expected(group: WorkshopGroup, expected: int | None) -> WorkshopGroup:
+    """The number of people in the room: more participants than that on the phones is flagged on the wall."""
+    group = _locked_group(group)
+    if expected is not None and not 1 <= expected <= MAX_PARTICIPANTS_PER_GROUP:
+        raise Refused(_("Indiquez un nombre de participants entre 1 et %(max)d.") % {"max": MAX_PARTICIPANTS_PER_GROUP})
+    group.expected_participants = expected
+    group.save(update_fields=["expected_participants", "updated_at"])
     _bump(group)
     return group
 
@@ -342,6 +502,9 @@ def set_paper_points(group: WorkshopGroup, totals: Mapping[int, int]) -> None:
         raise Refused(_("Un des items n'existe pas dans ce groupe."))
     if any(items[pk].struck and value for pk, value in totals.items()):
         raise Refused(_("Un item barré ne reçoit plus de points."))
+    changed = {str(pk): items[pk].paper_points for pk, value in totals.items() if items[pk].paper_points != value}
+    if changed:
+        _remember(group, "paper", _("Saisie des points à main levée"), paper=changed)
     for pk, value in totals.items():
         item = items[pk]
         if item.paper_points != value:
@@ -352,11 +515,22 @@ def set_paper_points(group: WorkshopGroup, totals: Mapping[int, int]) -> None:
 
 @transaction.atomic
 def strike_zero_items(group: WorkshopGroup, seen: Mapping[str, str] | None = None) -> int:
-    """Strike every item without a point (kept, shown struck). Only once the vote is closed."""
-    group = _locked_group(group, seen)
+    """Strike every item without a point (kept, shown struck). Only once the vote is closed and some points are
+    counted: before any total is typed, every item has 0 and one key would strike them all."""
+    group = _locked_group(group)
+    check_allowed(group, "strike")
     if group.voting_open:
         raise Refused(_("Fermez le vote avant de barrer les items sans point."))
-    zero = [i.pk for i in group.items_with_points() if i.total == 0 and not i.struck]
+    scored = group.items_with_points()
+    if not any(i.total for i in scored):
+        raise Refused(
+            _("Aucun point n'est encore compté : saisissez les totaux à main levée ou faites voter avant de barrer.")
+        )
+    zero = [i.pk for i in scored if i.total == 0 and not i.struck]
+    if not zero:
+        raise AlreadyDone(_("Aucun item sans point à barrer."))
+    label = ngettext("%(count)d item barré", "%(count)d items barrés", len(zero)) % {"count": len(zero)}
+    _remember(group, "strike", label, items=zero)
     Item.objects.filter(pk__in=zero).update(struck=True)
     _bump(group)
     return len(zero)
@@ -387,13 +561,14 @@ def propose_merge(group: WorkshopGroup, items: Iterable[Item], label: str) -> Me
 
 
 @transaction.atomic
-def object_to_merge(proposal: MergeProposal, who: str) -> MergeProposal:
+def object_to_merge(proposal: MergeProposal, who: str, participant: Participant | None = None) -> MergeProposal:
     """One objection is enough to cancel the merge."""
     proposal = MergeProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != MergeProposal.Status.OPEN:
         raise Refused(_("Cette proposition de fusion est déjà tranchée."))
     proposal.status = MergeProposal.Status.CANCELLED
     proposal.objection_by = who[:100]
+    proposal.objector = participant
     proposal.save()
     _bump(proposal.group)
     return proposal
@@ -412,6 +587,9 @@ def confirm_merge(proposal: MergeProposal) -> Item:
     merged = Item.objects.create(
         organization_id=group.organization_id, group=group, label=proposal.label, number=_next_number(group)
     )
+    _remember(
+        group, "merge", _("Fusion « %(label)s »") % {"label": proposal.label}, merged=merged.pk, proposal=proposal.pk
+    )
     Item.objects.filter(pk__in=[i.pk for i in originals]).update(merged_into=merged)
     proposal.status = MergeProposal.Status.MERGED
     proposal.result = merged
@@ -424,11 +602,18 @@ def confirm_merge(proposal: MergeProposal) -> Item:
 
 
 class PostIt(NamedTuple):
-    """Where the animator puts one of an item's post-its; a text left as None keeps the one already written."""
+    """Where the animator puts one of an item's post-its; a text left as None keeps the one already written.
+
+    A reason sent empty is refused unless `todo` says it will be written later (« à compléter »).
+    """
 
     x: str
     reason: str | None = None
     what_it_takes: str | None = None
+    todo: bool = False
+
+
+TODO_REASON = gettext_lazy("À compléter")
 
 
 @transaction.atomic
@@ -441,11 +626,16 @@ def place_postits(item: Item, postits: Mapping[str, PostIt]) -> list[Placement]:
             raise Refused(_("Ce post-it n'existe pas pour ce type d'atelier."))
         if postit.x not in Maitrise.values:
             raise Refused(_("Choisissez faible, moyen ou fort."))
+        if postit.reason is not None and not clean_text(postit.reason).strip() and not postit.todo:
+            raise Refused(
+                _("Notez pourquoi le post-it « %(moment)s » est à cette place, ou cochez « à compléter ».")
+                % {"moment": dict(workshop.moments)[moment]}
+            )
     placements = []
     for moment, postit in postits.items():
         defaults: dict[str, Any] = {"organization_id": item.organization_id, "x": postit.x}
         if postit.reason is not None:
-            defaults["reason"] = clean_text(postit.reason).strip()
+            defaults["reason"] = clean_text(postit.reason).strip() or str(TODO_REASON)
         if postit.what_it_takes is not None and workshop.kind == Kind.DIX_ANS:
             defaults["what_it_takes"] = clean_text(postit.what_it_takes).strip()
         placement, _created = Placement.objects.update_or_create(item=item, moment=moment, defaults=defaults)

@@ -31,6 +31,7 @@ class WorkshopForm(forms.ModelForm):
             "vote_minutes",
             "ranking_minutes",
             "matrix_minutes",
+            "timer_autostart",
             "is_template",
         ]
         widgets = {

@@ -11,7 +11,7 @@ The rules of the method (DESIGN.md "Workshop rules") live here and in workshops/
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models
@@ -64,6 +64,29 @@ STAGE_ORDER = [Stage.QUESTION, Stage.COLLECTION, Stage.VOTE, Stage.RANKING, Stag
 # The tour de table only collects answers.
 TOUR_STAGE_ORDER = [Stage.QUESTION, Stage.COLLECTION, Stage.DONE]
 
+# The one table of which animator actions each stage allows: the presenter's buttons, the shortcut keys of the
+# presenter and of the projector (sent to their script as data-allowed) and the server (workshopgroup_action) all
+# read it, so a key pressed at the wrong stage (« B » during the collection) does nothing anywhere.
+_TIMER = ("timer", "timer_reset")
+STAGE_ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
+    Stage.QUESTION: ("next", *_TIMER),
+    Stage.COLLECTION: ("previous", "next", *_TIMER),
+    Stage.VOTE: ("previous", "next", *_TIMER, "vote", "reveal", "strike"),
+    Stage.RANKING: ("previous", "next", *_TIMER, "reveal", "strike"),
+    Stage.MATRIX: ("previous", "next", *_TIMER, "reveal"),
+    Stage.DONE: ("previous", "reveal"),
+}
+# Undo (Ctrl+Z or the « Annuler » button) is offered for this long after a destructive action.
+UNDO_SECONDS = 10 * 60
+UNDO_DEPTH = 10
+# The room objects to a merge under discussion during this countdown (shown on the wall, not enforced).
+MERGE_COUNTDOWN_SECONDS = 60
+
+
+def allowed_actions(stage: str) -> tuple[str, ...]:
+    """The animator's stage actions allowed at `stage` (see STAGE_ALLOWED_ACTIONS)."""
+    return STAGE_ALLOWED_ACTIONS.get(stage, ())
+
 
 class Maitrise(models.TextChoices):
     FAIBLE = "faible", _("Faible")
@@ -90,6 +113,11 @@ class Workshop(models.Model):
     ranking_minutes = models.PositiveSmallIntegerField(_("classement (minutes)"), default=20)
     matrix_minutes = models.PositiveSmallIntegerField(_("matrice (minutes)"), default=30)
     is_template = models.BooleanField(_("modèle réutilisable"), default=False)
+    timer_autostart = models.BooleanField(
+        _("lancer le minuteur à l'ouverture de chaque étape"),
+        default=False,
+        help_text=_("Sinon, l'animateur le lance (touche T)."),
+    )
     synthesis = models.TextField(_("synthèse à chaud de l'observateur"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,6 +171,14 @@ class WorkshopGroup(models.Model):
     revealed = models.BooleanField(_("résultats révélés"), default=False)
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     timer_remaining = models.DurationField(null=True, blank=True)
+    expected_participants = models.PositiveSmallIntegerField(
+        _("participants attendus"),
+        null=True,
+        blank=True,
+        help_text=_("Le nombre de personnes dans la salle : au-delà, la projection signale des participants en trop."),
+    )
+    # The animator's last destructive actions, newest last: what « Annuler » (Ctrl+Z) restores (workshops.actions).
+    undo_log = models.JSONField(default=list, blank=True)
     # Bumped on every change the projector must show (not on votes: those are read from the ballots).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,6 +227,20 @@ class WorkshopGroup(models.Model):
 
     def stage_duration(self) -> timedelta:
         return timedelta(minutes=self.workshop.minutes_for(self.stage))
+
+    @property
+    def allowed_actions(self) -> tuple[str, ...]:
+        return allowed_actions(self.stage)
+
+    def last_undo(self, now: Any = None) -> dict[str, Any] | None:
+        """The newest destructive action that may still be undone, or None."""
+        if not self.undo_log:
+            return None
+        entry: dict[str, Any] = self.undo_log[-1]
+        at = datetime.fromisoformat(entry["at"])
+        if ((now or timezone.now()) - at).total_seconds() > UNDO_SECONDS:
+            return None
+        return entry
 
 
 class ItemQuerySet(models.QuerySet["Item"]):
@@ -339,6 +389,10 @@ class MergeProposal(models.Model):
     items = models.ManyToManyField(Item, related_name="merge_proposals")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     objection_by = models.CharField(_("objection de"), max_length=100, blank=True)
+    # The phone that objected, told so on its page (« votre objection est enregistrée »).
+    objector = models.ForeignKey(
+        "Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="objections"
+    )
     result = models.OneToOneField(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="merge")
     created_at = models.DateTimeField(auto_now_add=True)
 

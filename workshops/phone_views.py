@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from redis.exceptions import RedisError
 
+from tenancy.client_ip import client_ip
 from workshops import actions
 from workshops.actions import Refused
 from workshops.models import CODE_ALPHABET, CODE_LENGTH, Item, Kind, MergeProposal, Participant, Stage, WorkshopGroup
@@ -42,9 +43,9 @@ class Throttled(Exception):
 
 
 def _client_key(request: HttpRequest) -> str:
-    # gunicorn faces the clients directly (no proxy in front): REMOTE_ADDR is the phone's address.
+    # The phone's address as our trusted proxies forwarded it (tenancy.client_ip), not a header it wrote itself.
     # The test database's name keeps parallel test runs sharing one Redis apart.
-    return f"workshops:code-misses:{settings.DATABASES['default']['NAME']}:{request.META.get('REMOTE_ADDR', '')}"
+    return f"workshops:code-misses:{settings.DATABASES['default']['NAME']}:{client_ip(request)}"
 
 
 def _find_group(code: str) -> WorkshopGroup | None:
@@ -59,9 +60,9 @@ def _lookup(request: HttpRequest, code: str) -> WorkshopGroup | None:
 
     Codes are 6 characters out of 31 (about 887 million): guessing one takes hundreds of thousands of tries
     when there are a few thousand groups, so wrong codes are counted per address (Redis cache) and, past
-    CODE_MISSES_ALLOWED in CODE_MISSES_WINDOW seconds, every code is refused alike, right or wrong, so the
-    answer tells nothing. Phones that already joined the group (a valid signed token) carry on; new phones
-    behind that address (a room's shared Wi-Fi) wait for the window to end.
+    CODE_MISSES_ALLOWED in CODE_MISSES_WINDOW seconds, wrong codes are refused as « too many » without being
+    counted further. The right code is never refused: a room behind one shared address (its Wi-Fi, a proxy)
+    keeps joining while someone there mistypes, or tries codes, over and over.
     """
     key = _client_key(request)
     group = _find_group(code)
@@ -74,7 +75,7 @@ def _lookup(request: HttpRequest, code: str) -> WorkshopGroup | None:
         cache.set(key, 1, CODE_MISSES_WINDOW)
     except RedisError:  # the cache is down: the workshop goes on, without the throttle
         throttled = False
-    if throttled and (group is None or not request.get_signed_cookie(cookie_name(group), None, salt=COOKIE_SALT)):
+    if throttled and group is None:
         raise Throttled
     return group
 
@@ -135,6 +136,9 @@ def _phone_context(
     }
     if group.revealed and group.stage in (Stage.RANKING, Stage.MATRIX, Stage.DONE):
         context["top"] = group.top()
+    if participant is not None and group.stage == Stage.RANKING:
+        # The merges this phone objected to, acknowledged for as long as the ranking lasts.
+        context["objected"] = list(group.merges.filter(status=MergeProposal.Status.CANCELLED, objector=participant))
     return context
 
 
@@ -182,9 +186,10 @@ def participant_page(request: HttpRequest, code: str) -> HttpResponse:
         response = _page(request, group, None, error=_tampered_message(), status=400)
         response.delete_cookie(cookie_name(group))
         return response
-    notice = {"points": _("Vos points sont enregistrés."), "item": _("Votre idée est transmise à l'animateur.")}.get(
-        request.GET.get("ok", ""), ""
-    )
+    notice = {
+        "points": _("Vos points sont enregistrés."),
+        "item": _("Votre idée est transmise à l'animateur."),
+    }.get(request.GET.get("ok", ""), "")
     return _page(request, group, participant, notice=notice)
 
 
@@ -308,7 +313,7 @@ def participant_object(request: HttpRequest, code: str) -> HttpResponse:
     if proposal is None:
         return _page(request, group, participant, error=_("Cette proposition n'existe pas."), status=400)
     try:
-        actions.object_to_merge(proposal, participant.first_name or _("un participant"))
+        actions.object_to_merge(proposal, participant.first_name or _("un participant"), participant)
     except Refused as error:
         return _page(request, group, participant, error=error.message, status=400)
     return _after_post(request, group, participant, "objection")

@@ -29,7 +29,8 @@ def tour_de_table(step2: Step, roadmap: Roadmap) -> None:
     """One query."""
     counts = _counts(roadmap)
     url = reverse("workshops:workshop_list", kwargs={"roadmap_pk": roadmap.pk})
-    if counts["tours"]:
+    # A tour de table counts once someone answered: an empty one says nothing of the group's representations.
+    if counts["answers"]:
         step2.done.append(
             ngettext(
                 "Tour de table : %(count)d réponse recueillie",
@@ -38,9 +39,11 @@ def tour_de_table(step2: Step, roadmap: Roadmap) -> None:
             )
             % {"count": counts["answers"]}
         )
+    elif counts["tours"]:
+        step2.missing.append(_("Recueillez les réponses du tour de table préparé."))
     else:
         step2.missing.append(_("Organisez un tour de table : qu'est-ce que l'inclusion numérique pour chacun ?"))
-    step2.links.append(Link(_("Lancer un tour de table"), url, requires="edit"))
+    step2.links.append(Link(_("Lancer un tour de table"), url, requires="workshops"))
 
 
 @step_contributor(3)

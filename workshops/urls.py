@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{session}/synthese/", views.workshop_synthesis, name="workshop_synthesis"),
     path(f"{session}/enjeux/", views.workshop_enjeu, name="workshop_enjeu"),
     path(f"{session}/pleniere/", views.workshop_plenary, name="workshop_plenary"),
+    path(f"{session}/pleniere/version/", views.workshop_plenary_version, name="workshop_plenary_version"),
     path(f"{session}/resultats.csv", views.workshop_csv, name="workshop_csv"),
     path(f"{session}/resultats.pdf", views.workshop_pdf, name="workshop_pdf"),
     path(f"{group}/", views.workshopgroup_presenter, name="workshopgroup_presenter"),

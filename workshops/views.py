@@ -8,10 +8,12 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,12 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from documents.actions import start_export
 from documents.models import ExportJob
-from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
+from tenancy.access import TenantRequest, member_required, read_or_workshop_required, workshop_required
 from tenancy.paths import public_reverse
 from workshops import actions
 from workshops.actions import Refused
 from workshops.forms import WorkshopForm
 from workshops.models import (
+    MERGE_COUNTDOWN_SECONDS,
+    TOP_SIZE,
     Item,
     Kind,
     Maitrise,
@@ -47,14 +51,23 @@ def _group(request: TenantRequest, workshopgroup_pk: int) -> WorkshopGroup:
     return get_object_or_404(request.tenant.workshop_groups.select_related("workshop__roadmap"), pk=workshopgroup_pk)
 
 
+def _back(request: TenantRequest, default: str) -> str:
+    """The page the form was sent from (`next`, e.g. the plenary), never off the site."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else default
+
+
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [int(v) for v in values if v.strip().isascii() and v.strip().isdigit()]
 
 
 # --- Sessions ---------------------------------------------------------------------------------------
 
 
-@read_or_edit_required
+@read_or_workshop_required
 @require_http_methods(["GET", "POST"])
 def workshop_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = get_object_or_404(request.tenant.roadmaps, pk=roadmap_pk)
@@ -101,7 +114,7 @@ def workshop_detail(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     )
 
 
-@editor_required
+@workshop_required
 @require_http_methods(["GET", "POST"])
 def workshop_edit(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
@@ -119,7 +132,7 @@ def workshop_edit(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     )
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshop_duplicate(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
@@ -128,7 +141,7 @@ def workshop_duplicate(request: TenantRequest, workshop_pk: int) -> HttpResponse
     return redirect(reverse("workshops:workshop_edit", kwargs={"workshop_pk": copy.pk}))
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshop_add_group(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
@@ -137,16 +150,16 @@ def workshop_add_group(request: TenantRequest, workshop_pk: int) -> HttpResponse
     return redirect(workshop)
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshop_synthesis(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
     actions.write_synthesis(workshop, request.POST.get("synthesis", ""))
     messages.success(request, _("Synthèse à chaud enregistrée."))
-    return redirect(workshop)
+    return redirect(_back(request, workshop.get_absolute_url()))
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshop_enjeu(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
@@ -161,18 +174,56 @@ def workshop_enjeu(request: TenantRequest, workshop_pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Enjeu « %(q)s » ajouté à la feuille de route.") % {"q": enjeu.question})
-    return redirect(workshop)
+    return redirect(_back(request, workshop.get_absolute_url()))
 
 
 @member_required
 @require_safe
 def workshop_plenary(request: TenantRequest, workshop_pk: int) -> HttpResponse:
-    """The groups' results side by side for the plenary restitution (projected)."""
+    """The groups' results side by side for the plenary restitution (projected, live): their top 10s, or their
+    matrices (?vue=matrices); below the wall, the observer's synthesis and the enjeux drafted from the items."""
     workshop = _workshop(request, workshop_pk)
     groups = list(workshop.groups.all())
-    tops = Item.objects.filter(group__workshop=workshop).tops_by_group()
-    columns = [(group, tops.get(group.pk, [])) for group in groups]
-    return render(request, "workshops/plenary.html", {"workshop": workshop, "columns": columns})
+    by_group = Item.objects.filter(group__workshop=workshop).with_points_by_group()
+    matrices = request.GET.get("vue") == "matrices"
+    placements: dict[int, list[Placement]] = {}
+    if matrices:
+        for placement in Placement.objects.filter(item__group__workshop=workshop).select_related("item"):
+            placements.setdefault(placement.item.group_id, []).append(placement)
+    columns: list[dict[str, Any]] = []
+    for group in groups:
+        items = by_group.get(group.pk, [])
+        top = top_items(items)
+        posts, ticks = _matrix(items, placements.get(group.pk, [])) if matrices else ([], [])
+        columns.append({"group": group, "top": top, "rows": top_rows(top), "posts": posts, "ticks": ticks})
+    origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
+    context = {
+        "workshop": workshop,
+        "columns": columns,
+        "matrices": matrices,
+        "maitrise": Maitrise.choices,
+        "origins": origins,
+        "top_choices": [(c["group"], item) for c in columns for item in c["top"]],
+    }
+    if request.htmx:
+        return render(request, "workshops/plenary.html#wall", context)
+    return render(request, "workshops/plenary.html", context)
+
+
+@member_required
+@require_safe
+def workshop_plenary_version(request: TenantRequest, workshop_pk: int) -> HttpResponse:
+    """Polled by the plenary wall: the session, then one query over all its groups."""
+    if not request.tenant.workshops.filter(pk=workshop_pk).exists():
+        raise Http404
+    state = WorkshopGroup.objects.filter(workshop_id=workshop_pk).aggregate(
+        groups=Count("pk", distinct=True),
+        version=Sum("version"),
+        n=Count("participants"),
+        last=Max("participants__voted_at"),
+    )
+    last = state["last"].timestamp() if state["last"] else 0
+    return JsonResponse({"version": f"{state['groups']}-{state['version']}-{state['n']}-{last}"})
 
 
 # --- Exports ----------------------------------------------------------------------------------------
@@ -185,9 +236,11 @@ def _export_rows(workshop: Workshop) -> list[dict[str, Any]]:
     by_group = in_workshop.with_points_by_group()
     live = {i.pk: i for items in by_group.values() for i in items}
     ranks = {i.pk: i.rank for items in by_group.values() for i in top_items(items)}
-    accepted: dict[int, list[Item]] = {}
+    accepted: dict[int, list[Any]] = {}
     for item in (
         in_workshop.filter(status=Item.Status.ACCEPTED)
+        # A merged original's own points (phones + raised hands), shown in its row: they add up in the merged item.
+        .annotate(own_points=Coalesce(Sum("votes__points"), 0) + F("paper_points"))
         .select_related("merged_into")
         .prefetch_related("placements")
         .order_by("number")
@@ -205,14 +258,14 @@ def _export_rows(workshop: Workshop) -> list[dict[str, Any]]:
                 if item.struck
                 else (_("fusionné dans n°%(n)s") % {"n": item.merged_into.number} if item.merged_into else ""),
                 "points_main_levee": item.paper_points,
-                "total": scored.total if scored else "",
+                "total": scored.total if scored else item.own_points,
                 "rang_top10": ranks.get(item.pk, ""),
             }
             for moment, label in workshop.moments:
                 placement = placements.get(moment)
                 row[f"{label} — {workshop.x_label}"] = placement.get_x_display() if placement else ""
                 row[f"{label} — pourquoi"] = placement.reason if placement else ""
-                if workshop.kind == Kind.DIX_ANS:
+                if moment == Placement.Moment.HORIZON:  # what it would take to reach the 2030 post-it
                     row[f"{label} — que faudrait-il"] = placement.what_it_takes if placement else ""
             rows.append(row)
     return rows
@@ -240,7 +293,7 @@ def workshop_csv(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     return response
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshop_pdf(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     """The results for the participants, produced by a worker (documents); the workshop page shows its progress."""
@@ -252,24 +305,88 @@ def workshop_pdf(request: TenantRequest, workshop_pk: int) -> HttpResponse:
 # --- One group live: presenter, projector, actions ----------------------------------------------------
 
 
+# The matrix's post-its: at the height of their points on a labelled scale, spread sideways when they meet.
+POSTIT_HEIGHT_STEP = 8  # % of the scale under which two post-its of one column overlap
+
+
+def _scale(max_total: int) -> tuple[int, list[dict[str, int]]]:
+    """A round top for the y scale (at least the highest total) and its ticks, each at its % of the height."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if max_total <= step * 5:
+            break
+    top = max(step, -(-max_total // step) * step)
+    return top, [{"value": v, "percent": round(100 * v / top)} for v in range(0, top + 1, step)]
+
+
+def _matrix(items: list[Item], placements: list[Placement]) -> tuple[list[dict[str, Any]], list[dict[str, int]]]:
+    scored = {i.pk: i for i in items}
+    top, ticks = _scale(max([getattr(i, "total", 0) for i in items] + [1]))
+    posts: list[dict[str, Any]] = []
+    for placement in sorted(placements, key=lambda p: (p.item_id, p.moment)):
+        item = scored.get(placement.item_id)
+        if item is None:
+            continue
+        height = round(100 * item.total / top, 1)
+        # `css`: the height as CSS reads it, whatever the language's decimal separator.
+        posts.append({"placement": placement, "item": item, "height": height, "css": f"{height:.1f}"})
+    # Post-its of one column whose heights overlap share its width side by side (never pushed down: the height
+    # is the points, exactly).
+    by_column: dict[str, list[dict[str, Any]]] = {}
+    for post in sorted(posts, key=lambda p: (-p["height"], p["item"].number or 0, p["placement"].moment)):
+        by_column.setdefault(post["placement"].x, []).append(post)
+    for column in by_column.values():
+        clusters: list[list[dict[str, Any]]] = []
+        for post in column:
+            if clusters and clusters[-1][0]["height"] - post["height"] < POSTIT_HEIGHT_STEP:
+                clusters[-1].append(post)
+            else:
+                clusters.append([post])
+        for cluster in clusters:
+            for slot, post in enumerate(cluster):
+                post["slot"], post["slots"] = slot, len(cluster)
+    return posts, ticks
+
+
+def top_rows(top: list[Item]) -> list[dict[str, Any]]:
+    """The top 10 as the wall shows it: ten rows at most, the items tied for the last place in one « ex æquo » row."""
+    if len(top) <= TOP_SIZE:
+        counts: dict[int, int] = {}
+        for item in top:
+            counts[item.rank] = counts.get(item.rank, 0) + 1
+        return [{"rank": i.rank, "items": [i], "tie": counts[i.rank] > 1, "total": i.total} for i in top]
+    last = top[-1].total
+    start = next(n for n, item in enumerate(top) if item.total == last)
+    rows = top_rows(top[:start])
+    rows.append({"rank": top[start].rank, "items": top[start:], "tie": True, "total": last})
+    return rows
+
+
+def _columns(count: int) -> int:
+    return 1 if count <= 10 else (2 if count <= 20 else 3)
+
+
 def _live_context(group: WorkshopGroup) -> dict[str, Any]:
     items = group.items_with_points()
     participants = list(group.participants.order_by("created_at"))
     voters = [p for p in participants if p.has_voted]
     top = top_items(items) if group.stage in (Stage.RANKING, Stage.MATRIX, Stage.DONE) else []
-    placements = Placement.objects.filter(item__group=group).select_related("item")
-    max_total = max([getattr(i, "total", 0) for i in items] + [1])
-    posts = []
+    placements = list(Placement.objects.filter(item__group=group).select_related("item"))
+    posts, ticks = _matrix(items, placements)
     scored = {i.pk: i for i in items}
-    stacked: dict[tuple[str, int], int] = {}
-    for placement in sorted(placements, key=lambda p: (p.item_id, p.moment)):
-        item = scored.get(placement.item_id)
-        if item is None:
-            continue
-        height = round(88 * item.total / max_total)  # the top post-it stays inside the frame
-        # Post-its at the same height in the same column are stacked downwards so none hides another.
-        rank = stacked[placement.x, height] = stacked.get((placement.x, height), -1) + 1
-        posts.append({"placement": placement, "item": item, "height": height, "offset": max(0, height - 7 * rank)})
+    # The originals of merged items, shown with them on the wall (kept for the record).
+    originals: dict[int, list[Item]] = {}
+    for original in group.items.filter(merged_into__isnull=False).order_by("number"):
+        originals.setdefault(original.merged_into_id or 0, []).append(original)
+    for item in items:
+        item.originals_shown = originals.get(item.pk, [])  # type: ignore[attr-defined]
+    merges = list(group.merges.filter(status=MergeProposal.Status.OPEN).prefetch_related("items"))
+    now = timezone.now()
+    for merge in merges:
+        merge.total = sum(getattr(scored.get(i.pk), "total", 0) for i in merge.items.all())  # type: ignore[attr-defined]
+        elapsed = (now - merge.created_at).total_seconds()
+        merge.seconds_left = max(0, int(MERGE_COUNTDOWN_SECONDS - elapsed))  # type: ignore[attr-defined]
+    expected = group.expected_participants
+    shown_items = items if group.stage not in (Stage.RANKING, Stage.DONE) else top
     return {
         "group": group,
         "workshop": group.workshop,
@@ -277,15 +394,22 @@ def _live_context(group: WorkshopGroup) -> dict[str, Any]:
         "proposed": list(group.items.filter(status=Item.Status.PROPOSED).order_by("created_at")),
         "participants": participants,
         "voters": voters,
+        "over_expected": max(0, len(participants) - expected) if expected else 0,
         "top": top,
+        "top_rows": top_rows(top),
         "top_ids": {i.pk for i in top},
-        "merges": list(group.merges.filter(status=MergeProposal.Status.OPEN).prefetch_related("items")),
+        "merges": merges,
         "posts": posts,
+        "ticks": ticks,
         "maitrise": Maitrise.choices,
         "answers": list(group.answers.all()) if group.workshop.kind == Kind.TOUR_DE_TABLE else [],
-        "two_columns": len(items) > 10,
+        "columns": _columns(len(shown_items)),
+        "rows": max(1, -(-len(shown_items) // _columns(len(shown_items)))),
         "stages": group.workshop.stage_order,
         "state": actions.live_state(group),
+        "allowed": " ".join(group.allowed_actions),
+        "undo": group.last_undo(now),
+        "compact_side": group.stage != Stage.QUESTION and bool(participants),
     }
 
 
@@ -306,25 +430,25 @@ def workshopgroup_projector(request: TenantRequest, workshopgroup_pk: int) -> Ht
     return render(request, "workshops/projector.html", context | {"join_url": join_url, "qr_svg": qr_svg})
 
 
-@read_or_edit_required
+@read_or_workshop_required
 @require_safe
 def workshopgroup_presenter(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
     """The animator's laptop: every control, who has voted, proposals to accept, the paper mode."""
     group = _group(request, workshopgroup_pk)
     context = _live_context(group)
-    if request.htmx:
-        return render(request, "workshops/presenter.html#status", context)
     reverse_order = request.GET.get("ordre") == "inverse"
+    context |= {
+        "paper_items": list(reversed(context["items"])) if reverse_order else context["items"],
+        "reverse_order": reverse_order,
+    }
+    if request.htmx:
+        return render(request, "workshops/presenter.html#live", context)
+    refused_label = request.session.pop(f"workshops-refused-{group.pk}", "")
     return render(
         request,
         "workshops/presenter.html",
         context
-        | {
-            "join_url": _join_url(request, group),
-            "paper_items": list(reversed(context["items"])) if reverse_order else context["items"],
-            "reverse_order": reverse_order,
-            "roadmap": group.workshop.roadmap,
-        },
+        | {"join_url": _join_url(request, group), "roadmap": group.workshop.roadmap, "refused_label": refused_label},
     )
 
 
@@ -357,21 +481,33 @@ STAGE_ACTIONS: dict[str, Any] = {
 
 
 SEEN_BY_ACTION = {
-    "stage": {"stage"},
     "next": {"stage"},
     "previous": {"stage"},
-    "vote": {"stage", "voting_open"},
+    "vote": {"voting_open"},
     "reveal": {"revealed"},
     "timer": {"timer_running"},
 }
 
 
-def _done(request: TenantRequest, group: WorkshopGroup, error: str | None = None) -> HttpResponse:
-    """After an animator's action: JSON for the keyboard shortcuts, else back to the presenter view."""
+def _done(
+    request: TenantRequest,
+    group: WorkshopGroup,
+    error: str | None = None,
+    *,
+    notice: str | None = None,
+    undo: str | None = None,
+) -> HttpResponse:
+    """After an animator's action: JSON for the keyboard shortcuts, else back to the presenter view.
+
+    `undo` names the destructive action just made, which « Annuler » (Ctrl+Z) puts back.
+    """
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": error is None, "error": error}, status=400 if error else 200)
+        body = {"ok": error is None, "error": error, "notice": notice, "undo": undo}
+        return JsonResponse(body, status=400 if error else 200)
     if error:
         messages.error(request, error)
+    elif notice:
+        messages.info(request, notice)
     # `next` brings the animator back to the page they acted from (projector or presenter), never off the site.
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -381,29 +517,51 @@ def _done(request: TenantRequest, group: WorkshopGroup, error: str | None = None
     return redirect(target)
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshopgroup_action(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
     group = _group(request, workshopgroup_pk)
-    action = STAGE_ACTIONS.get(request.POST.get("action", ""))
+    name = request.POST.get("action", "")
     stage = request.POST.get("stage")
-    # The state the animator's screen showed (data-state of the live fragment, or hidden fields of the forms).
-    # Only what the action depends on is compared: a timer started by a colleague doesn't block a reveal.
-    relevant = SEEN_BY_ACTION.get("stage" if stage else request.POST.get("action", ""), set())
+    # The state the animator's screen showed (data-seen-* of the live fragment, or hidden fields of the forms):
+    # an action another screen already made is merged (nothing more done), one it made pointless is explained.
+    relevant = SEEN_BY_ACTION.get(name, set())
     seen = {key: request.POST.get(f"seen_{key}", "") for key in relevant if f"seen_{key}" in request.POST}
+    marker = _undo_marker(group)
     try:
-        if stage:
+        if name == "undo":
+            label = actions.undo(group)
+            return _done(request, group, notice=_("Annulé : %(label)s.") % {"label": label})
+        if name == "expected":
+            value = request.POST.get("expected", "").strip()
+            if value and not value.isdigit():
+                raise Refused(_("Le nombre de participants attendus est un nombre entier."))
+            actions.set_expected(group, int(value) if value else None)
+        elif stage:
             actions.set_stage(group, stage, seen)
-        elif action is None:
+        elif name not in STAGE_ACTIONS:
             raise Refused(_("Action inconnue."))
         else:
-            action(group, seen)
+            STAGE_ACTIONS[name](group, seen)
+    except actions.AlreadyDone as done:
+        return _done(request, group, notice=done.message)
     except Refused as refusal:
         return _done(request, group, refusal.message)
-    return _done(request, group)
+    return _done(request, group, undo=_undo_since(group, marker))
 
 
-@editor_required
+def _undo_marker(group: WorkshopGroup) -> str | None:
+    return group.undo_log[-1]["at"] if group.undo_log else None
+
+
+def _undo_since(group: WorkshopGroup, marker: str | None) -> str | None:
+    """The label of the destructive action recorded since `marker` (the newest entry then), if any."""
+    group.refresh_from_db(fields=["undo_log"])
+    entry = group.last_undo()
+    return str(entry["label"]) if entry is not None and entry["at"] != marker else None
+
+
+@workshop_required
 @require_POST
 def workshopgroup_add_item(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
     group = _group(request, workshopgroup_pk)
@@ -413,11 +571,13 @@ def workshopgroup_add_item(request: TenantRequest, workshopgroup_pk: int) -> Htt
         else:
             actions.add_item(group, request.POST.get("label", ""))
     except Refused as refusal:
+        # The animator's text is given back in the field, to shorten it rather than type it again.
+        request.session[f"workshops-refused-{group.pk}"] = request.POST.get("label", "")[:200]
         return _done(request, group, refusal.message)
     return _done(request, group)
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshopgroup_paper(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
     group = _group(request, workshopgroup_pk)
@@ -429,14 +589,15 @@ def workshopgroup_paper(request: TenantRequest, workshopgroup_pk: int) -> HttpRe
                 if not value.strip().isdigit():
                     raise Refused(_("Un total de points est un nombre entier positif."))
                 totals[int(key.removeprefix("paper-"))] = int(value)
+        marker = _undo_marker(group)
         actions.set_paper_points(group, totals)
     except (Refused, ValueError) as refusal:
         return _done(request, group, getattr(refusal, "message", _("Saisie invalide.")))
     messages.success(request, _("Points à main levée enregistrés."))
-    return _done(request, group)
+    return _done(request, group, undo=_undo_since(group, marker))
 
 
-@editor_required
+@workshop_required
 @require_POST
 def workshopgroup_merge(request: TenantRequest, workshopgroup_pk: int) -> HttpResponse:
     group = _group(request, workshopgroup_pk)
@@ -448,10 +609,11 @@ def workshopgroup_merge(request: TenantRequest, workshopgroup_pk: int) -> HttpRe
     return _done(request, group)
 
 
-@editor_required
+@workshop_required
 @require_POST
 def mergeproposal_decide(request: TenantRequest, mergeproposal_pk: int) -> HttpResponse:
     proposal = get_object_or_404(request.tenant.workshop_merges.select_related("group"), pk=mergeproposal_pk)
+    marker = _undo_marker(proposal.group)
     try:
         if request.POST.get("decision") == "confirm":
             actions.confirm_merge(proposal)
@@ -459,13 +621,14 @@ def mergeproposal_decide(request: TenantRequest, mergeproposal_pk: int) -> HttpR
             actions.object_to_merge(proposal, request.POST.get("who") or _("l'animateur"))
     except Refused as refusal:
         return _done(request, proposal.group, refusal.message)
-    return _done(request, proposal.group)
+    return _done(request, proposal.group, undo=_undo_since(proposal.group, marker))
 
 
-@editor_required
+@workshop_required
 @require_POST
 def item_edit(request: TenantRequest, item_pk: int) -> HttpResponse:
     item = get_object_or_404(request.tenant.workshop_items.select_related("group__workshop"), pk=item_pk)
+    marker = _undo_marker(item.group)
     try:
         match request.POST.get("do"):
             case "accept":
@@ -476,10 +639,10 @@ def item_edit(request: TenantRequest, item_pk: int) -> HttpResponse:
                 actions.reword_item(item, request.POST.get("label", ""))
     except Refused as refusal:
         return _done(request, item.group, refusal.message)
-    return _done(request, item.group)
+    return _done(request, item.group, undo=_undo_since(item.group, marker))
 
 
-@editor_required
+@workshop_required
 @require_POST
 def item_place(request: TenantRequest, item_pk: int) -> HttpResponse:
     item = get_object_or_404(request.tenant.workshop_items.select_related("group__workshop"), pk=item_pk)
@@ -489,6 +652,7 @@ def item_place(request: TenantRequest, item_pk: int) -> HttpResponse:
             x=request.POST[f"{moment}-x"],
             reason=request.POST.get(f"{moment}-reason"),
             what_it_takes=request.POST.get(f"{moment}-what"),
+            todo=bool(request.POST.get(f"{moment}-todo")),
         )
         for moment, _label in item.group.workshop.moments
         if request.POST.get(f"{moment}-x")

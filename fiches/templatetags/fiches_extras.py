@@ -5,9 +5,9 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from documents.typography import french_date
 from fiches import budget
 
 register = template.Library()
@@ -47,7 +47,7 @@ def frdate(value: Any) -> str:
             return value
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_format(value, "j F Y")
+    return french_date(value.date() if isinstance(value, datetime) else value)
 
 
 @register.filter

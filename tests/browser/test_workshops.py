@@ -138,6 +138,7 @@ def test_a_whole_workshop_with_a_projector_and_three_phones(
     first.get_by_role("radio", name="Faible").first.check()
     first.get_by_label("Pourquoi cette place ?").first.fill("Peu de bénévoles aujourd'hui")
     first.get_by_role("radio", name="Fort").last.check()
+    first.get_by_label("Pourquoi cette place ?").last.fill("Un réseau de médiateurs formé")
     first.get_by_label("Que faudrait-il pour atteindre le post-it 2030 ?").fill("Un bus équipé et deux médiateurs")
     first.get_by_role("button", name="Placer").click()
     expect(projector.locator(".matrix .postit.horizon")).to_contain_text("Médiation itinérante", timeout=LIVE_TIMEOUT)
@@ -162,7 +163,7 @@ def test_a_whole_workshop_with_a_projector_and_three_phones(
         ItemFactory(organization=tenant_a.organization, group=other, number=n, label=label, paper_points=points)
     projector.goto(reverse("workshops:workshop_plenary", kwargs={"workshop_pk": group.workshop.pk}))
     expect(projector.get_by_role("heading", name="Groupe 2")).to_be_visible()
-    expect(projector.get_by_text("Covoiturage solidaire")).to_be_visible()
+    expect(projector.get_by_test_id("plenary").get_by_text("Covoiturage solidaire")).to_be_visible()
     screenshot(projector, "workshops-plenary", full_page=False)
 
 

@@ -32,7 +32,8 @@ def test_dordogne_reference_is_complete(dordogne: list) -> None:
     assert Place.objects.filter(kind=Place.Kind.FRANCE_SERVICES).count() == 37
     # 49 conseiller-numérique places in the source, some the same venue twice
     assert 30 < Place.objects.filter(kind=Place.Kind.MEDIATION).count() < 49
-    assert Place.objects.filter(kind=Place.Kind.CONSEILLER_NUMERIQUE).count() == 13
+    # the latest list in the folder (2023: 26 employer structures) is the one in force
+    assert Place.objects.filter(kind=Place.Kind.CONSEILLER_NUMERIQUE).count() == 26
     # the IRIS file is in COG 2018 (520 communes): every row lands on one of today's 503 communes
     assert CommuneStatistic.objects.filter(indicator="ifn_global").count() == 503
 
@@ -162,10 +163,10 @@ def test_text_in_a_number_column_names_line_and_column(tmp_path: Path, two_commu
 
 def test_unknown_commune_code_fails_and_changes_nothing(tmp_path: Path, two_communes: Scope) -> None:
     good = write(tmp_path, "a.csv", "code_insee,nbr,elig_thd30,elig_thd100,elig_thd1g\n24322,100,50,0,0\n")
-    import_arcep(good, two_communes)
+    import_arcep(good, two_communes, "2019-09")
     bad = write(tmp_path, "b.csv", "code_insee,nbr,elig_thd30,elig_thd100,elig_thd1g\n24322,100,0,0,0\n24999,5,0,0,0\n")
     with pytest.raises(ImportFileError, match="code\\(s\\) commune inconnu\\(s\\) : 24999 \\(ligne 3\\)"):
-        import_arcep(bad, two_communes)
+        import_arcep(bad, two_communes, "2019-09")
     assert CommuneStatistic.objects.get(indicator="sans_thd").value == pytest.approx(50.0)
 
 
@@ -188,7 +189,7 @@ def test_old_code_is_moved_with_the_passage_table(tmp_path: Path, two_communes: 
 def test_leading_zero_lost_by_a_spreadsheet_is_restored(tmp_path: Path, db: None) -> None:
     Commune.objects.create(code="01004", name="Ambérieu-en-Bugey", departement="01")
     path = write(tmp_path, "a.csv", "code_insee,nbr,elig_thd30,elig_thd100,elig_thd1g\n1004,10,5,0,0\n")
-    import_arcep(path, Scope.for_departements("01"))
+    import_arcep(path, Scope.for_departements("01"), "2019-09")
     assert CommuneStatistic.objects.get().commune_id == "01004"
 
 
@@ -213,7 +214,7 @@ def test_cog_2018_contours_are_merged_into_todays_communes(db: None, data_dir: P
 def test_conseillers_numeriques_2023_open_data(db: None, data_dir: Path) -> None:
     scope = Scope.for_departements("24")
     import_epci_composition(data_dir / "epci_composition_24_dordogne_2024.csv", scope)
-    result = import_conseillers_structures(data_dir / "conseillers_numeriques_structures_24_2023.csv", scope)
+    result = import_conseillers_structures(data_dir / "conseillers_numeriques_structures_24_2023.csv", scope, "2023")
     places = Place.objects.filter(kind=Place.Kind.CONSEILLER_NUMERIQUE)
     assert result.rows == places.count() == 26
     assert places.filter(latitude__isnull=True).count() == 26  # this file has no coordinates

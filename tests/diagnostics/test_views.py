@@ -132,25 +132,37 @@ def test_synthesis_is_written_by_editors_only(dordogne: list, tenant_a: Tenant, 
 
 
 def test_upload_keeps_the_territory_communes_and_refuses_bad_files(
-    dordogne: list, data_dir: Path, client_a: Client, tenant_a: Tenant
+    dordogne: list, data_dir: Path, client_a: Client, tenant_a: Tenant, django_capture_on_commit_callbacks
 ) -> None:
     territory = dronne(tenant_a)
-    CommuneStatistic.objects.filter(indicator="chomage").delete()
+    reference = CommuneStatistic.objects.filter(indicator="chomage", organization__isnull=True).count()
     content = (data_dir / "insee_comparateur_communes_24_2024.csv").read_bytes()
-    response = client_a.post(
-        url("import_data", territory),
-        {"kind": "comparateur", "file": SimpleUploadedFile("comparateur.csv", content)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            url("import_data", territory),
+            {"kind": "comparateur", "file": SimpleUploadedFile("comparateur.csv", content)},
+        )
     assert response.status_code == 302
-    assert CommuneStatistic.objects.filter(indicator="chomage").count() == 16
-    bad = client_a.post(
-        url("import_data", territory),
-        {"kind": "filosofi", "file": SimpleUploadedFile("f.csv", b"CODGEO;MED21\n24042;20000\n")},
-    )
-    text = bad.content.decode()
-    assert bad.status_code == 200 and "Rien n&#x27;a été importé" in text and "NBPERSMENFISC" in text
+    # the organisation's own rows for its 16 communes; the reference is untouched
+    own = CommuneStatistic.objects.filter(indicator="chomage", organization=tenant_a.organization)
+    assert own.count() == 16
+    assert CommuneStatistic.objects.filter(indicator="chomage", organization__isnull=True).count() == reference
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(
+            url("import_data", territory),
+            {"kind": "filosofi", "file": SimpleUploadedFile("f.csv", b"CODGEO;MED21\n24042;20000\n")},
+        )
+    page = client_a.get(url("import_data", territory)).content.decode()
+    assert "Rien n'a été importé" in page and "NBPERSMENFISC" in page
     runs = ImportRun.objects.filter(organization=tenant_a.organization).order_by("created_at")
-    assert [(r.kind, r.succeeded) for r in runs] == [("comparateur", True), ("filosofi", False)]
+    assert [(r.kind, r.status, r.succeeded) for r in runs] == [
+        ("comparateur", "done", True),
+        ("filosofi", "failed", False),
+    ]
+    # the job's row, polled by the page
+    status = client_a.get(reverse("diagnostics:import_status", kwargs={"importrun_pk": runs[0].pk}))
+    assert status.status_code == 200 and "16 ligne(s) importée(s)" in status.content.decode()
+    assert "hx-get" not in status.content.decode()  # finished: no more polling
 
 
 def test_for_roadmap_gives_figures_maps_and_text(dordogne: list, tenant_a: Tenant) -> None:

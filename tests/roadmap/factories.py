@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 from adoption.models import RoadmapVersion
 from documents.models import ExportJob
 from fiches.models import ActionExpense, ActionFunding, ActionPartner, ActionStep, Engagement, GovernanceBody
+from roadmap.models import BinEntry
 from tests.factories import ActionFactory, RoadmapFactory
 
 
@@ -119,3 +120,14 @@ class ExportJobFactory(DjangoModelFactory[ExportJob]):
     subject = factory.SelfAttribute("roadmap.title")
     status = ExportJob.Status.DONE
     file = factory.django.FileField(filename="feuille-de-route.pdf", data=b"%PDF-1.4 test")
+
+
+class BinEntryFactory(DjangoModelFactory[BinEntry]):
+    class Meta:
+        model = BinEntry
+
+    roadmap = factory.SubFactory(RoadmapFactory)
+    organization = factory.SelfAttribute("roadmap.organization")
+    kind = "enjeu"
+    label = factory.Sequence(lambda n: f"Enjeu supprimé {n}")
+    rows: Any = factory.LazyFunction(list)

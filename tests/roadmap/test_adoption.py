@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,16 @@ from tests.roadmap.richdata import rich_roadmap
 pytestmark = pytest.mark.django_db
 
 
+def confirmation(client: Client, roadmap: Roadmap) -> dict[str, str]:
+    """What ticking « Adopter malgré ces points » posts: the fingerprint of the points the page shows."""
+    page = client.get(reverse("adoption:adoption", args=[roadmap.pk])).content.decode()
+    found = re.search(r'name="gaps_fingerprint" value="([0-9a-f]*)"', page)
+    return {"gaps_fingerprint": found.group(1) if found else "", "confirm_gaps": "on"}
+
+
 def _step(client: Client, roadmap: Roadmap, step: str, **data: str) -> Any:
+    if step == "adopt" and "gaps_fingerprint" not in data:
+        data = {**confirmation(client, roadmap), **data}
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(reverse("adoption:adoption", args=[roadmap.pk]), {"step": step, **data}, follow=True)
 

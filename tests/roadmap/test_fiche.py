@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -155,8 +156,10 @@ def test_a_stale_edit_is_refused_and_the_newer_version_kept(tenant_a: Tenant, cl
     other = tenant_a.client_for(tenant_a.contributeur)
     response = other.post(reverse("fiches:fiche_edit", args=[action.pk]), second)
     assert response.status_code == 200
-    assert "Quelqu&#x27;un a modifié cet élément" in response.content.decode()
-    assert "Saisie de Dominique" in response.content.decode()  # the typed text is still in the form
+    page = html.unescape(response.content.decode())
+    # Who changed the same field, when, and the value saved then, beside the text typed (issue 12, point 8).
+    assert f"a été modifié par {tenant_a.admin}" in page and "« Saisie de Camille »" in page
+    assert "Saisie de Dominique" in page  # the typed text is still in the form
     action.refresh_from_db()
     assert action.objective == "Saisie de Camille"
 
@@ -237,8 +240,9 @@ def test_a_stale_budget_is_refused(tenant_a: Tenant, client_a: Client) -> None:
     assert client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), fresh).status_code == 302
     response = client_a.post(reverse("fiches:fiche_budget", args=[action.pk]), stale)
     assert response.status_code == 200
-    assert "Quelqu&#x27;un a modifié cette fiche" in response.content.decode()
-    assert 'value="999"' in response.content.decode()  # the amount typed is still in the grid
+    page = html.unescape(response.content.decode())
+    assert f"Dépenses a été modifié par {tenant_a.admin}" in page and "Fonctionnement 2025 : 111" in page
+    assert 'value="999"' in page  # the amount typed is still in the grid
     assert ActionExpense.objects.get(action=action).amount == Decimal("111")
 
 

@@ -24,7 +24,7 @@ from fiches.models import Engagement
 from roadmap.models import Roadmap
 from tests.conftest import Tenant
 from tests.factories import ActionFactory, ChantierFactory, DefiFactory
-from tests.roadmap.factories import EngagementFactory
+from tests.roadmap.factories import EngagementFactory, GovernanceBodyFactory
 from tests.roadmap.richdata import rich_roadmap
 from tests.roadmap.test_exports import _pages_text
 from tests.roadmap.test_paged import _page_of
@@ -133,6 +133,11 @@ def test_long_titles_and_many_fiches_make_a_contents_of_several_pages(
 
     monkeypatch.setattr(paged, "layout", recording)
     roadmap = tenant_a.roadmap
+    # The sections of the body are filled in (an empty one is left out), so that its length, hence the page numbers
+    # the contents were tuned for below, stays put.
+    roadmap.resources = "Trois espaces France services."
+    roadmap.save()
+    GovernanceBodyFactory(roadmap=roadmap, name="Comité de pilotage")
     chantier = ChantierFactory(roadmap=roadmap, defi=DefiFactory(roadmap=roadmap))
     words = "MISE EN PLACE D'UN ACCOMPAGNEMENT NUMÉRIQUE DE PROXIMITÉ POUR LES HABITANTS DES COMMUNES RURALES"
     for order in range(1, 46):

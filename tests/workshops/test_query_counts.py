@@ -157,8 +157,15 @@ def test_the_workshop_pages(tenant_a: Tenant, measure: Measure) -> None:
         measure(tenant_a.url("workshops:workshop_detail", workshop_pk=workshop.pk), 10)
         # session, user, membership; workshop (+ roadmap); menu
         measure(tenant_a.url("workshops:workshop_edit", workshop_pk=workshop.pk), 5)
-        # session, user, membership; workshop (+ roadmap); groups; the live items of every group with their points
-        measure(tenant_a.url("workshops:workshop_plenary", workshop_pk=workshop.pk), 6)
+        # session, user, membership; workshop (+ roadmap); groups; the live items of every group with their points;
+        # the enjeux drafted from them (+ enjeu), their items
+        measure(tenant_a.url("workshops:workshop_plenary", workshop_pk=workshop.pk), 8)
+        # the same, and every group's post-its (+ item) for the matrices side by side
+        measure(tenant_a.url("workshops:workshop_plenary", workshop_pk=workshop.pk) + "?vue=matrices", 9)
+        # the wall alone, polled: without the enjeux, which are below it
+        measure(tenant_a.url("workshops:workshop_plenary", workshop_pk=workshop.pk), 6, HX_Request="true")
+        # session, user, membership; workshop; every group's version, participants and last ballot
+        measure(tenant_a.url("workshops:workshop_plenary_version", workshop_pk=workshop.pk), 5)
         # session, user, membership; workshop (+ roadmap); live items with points; accepted items (+ the item they
         # were merged into); their post-its; groups
         measure(tenant_a.url("workshops:workshop_csv", workshop_pk=workshop.pk), 8)
@@ -175,12 +182,13 @@ def test_a_group_live(tenant_a: Tenant, measure: Measure, kind: str, stage: str)
         presenter = tenant_a.url("workshops:workshopgroup_presenter", workshopgroup_pk=group.pk)
         projector = tenant_a.url("workshops:workshopgroup_projector", workshopgroup_pk=group.pk)
         # Both views: session, user, membership; group (+ workshop, roadmap); live items with points (the top is
-        # computed from them); participants; post-its; phones' proposals; open merges, their items; the tour de
-        # table's answers (for that type only). The presenter view then adds the menu.
-        measure(presenter, 11 + answers)
-        measure(presenter, 10 + answers, HX_Request="true")  # the status partial, polled
-        measure(projector, 10 + answers)
-        measure(projector, 10 + answers, HX_Request="true")  # the live partial, polled
+        # computed from them); participants; post-its; the originals of merged items; phones' proposals; open
+        # merges, their items; the tour de table's answers (for that type only). The presenter view then adds the
+        # menu.
+        measure(presenter, 12 + answers)
+        measure(presenter, 11 + answers, HX_Request="true")  # the live part (stage bar, forms, lists), polled
+        measure(projector, 11 + answers)
+        measure(projector, 11 + answers, HX_Request="true")  # the live partial, polled
         # session, user, membership; the group's version with its participants' count and last ballot
         measure(tenant_a.url("workshops:workshopgroup_version", workshopgroup_pk=group.pk), 4)
 
@@ -188,6 +196,7 @@ def test_a_group_live(tenant_a: Tenant, measure: Measure, kind: str, stage: str)
 @pytest.mark.parametrize("stage", LIVE_STAGES)
 def test_a_phone(tenant_a: Tenant, django_assert_num_queries: Callable[..., Any], stage: str) -> None:
     top = 1 if stage in (Stage.RANKING, Stage.MATRIX, Stage.DONE) else 0
+    objected = 1 if stage == Stage.RANKING else 0
     for size in (SMALL, LARGE):
         group = build_workshop(tenant_a, size, stage=stage).groups.first()
         assert group is not None
@@ -197,10 +206,10 @@ def test_a_phone(tenant_a: Tenant, django_assert_num_queries: Callable[..., Any]
         assert phone.client.post(join, {"first_name": "Lou"}).status_code == 302
         WorkshopGroup.objects.filter(pk=group.pk).update(stage=stage)
         # The group of the code; the participant of the cookie; their points; their items; the votable items; open
-        # merges, their items; the top once revealed.
+        # merges, their items; the top once revealed; during the ranking, the merges this phone objected to.
         page = reverse("workshops:participant_page", kwargs={"code": group.code})
-        phone(page, 7 + top)
-        phone(page, 7 + top, HX_Request="true")  # the live partial, polled
+        phone(page, 7 + top + objected)
+        phone(page, 7 + top + objected, HX_Request="true")  # the live partial, polled
         phone(reverse("workshops:participant_version", kwargs={"code": group.code}), 1)  # the group of the code
 
 

@@ -111,11 +111,17 @@ def test_keyboard_actions_answer_json_and_refusals_are_explained(tenant_a: Tenan
     response = post("next")  # collection → vote with a single item: refused
     assert response.status_code == 400 and "au moins 2 items" in response.json()["error"]
     ItemFactory(organization=tenant_a.organization, group=group, number=2)
-    assert post("next").json() == {"ok": True, "error": None}
+    # Done, and undoable: the screen offers « Annuler » with what it puts back.
+    assert post("next").json() == {"ok": True, "error": None, "notice": None, "undo": "Passage à l'étape « Points »"}
     group.refresh_from_db()
     assert group.stage == Stage.VOTE and group.voting_open and group.envelope == 1
-    for action in ("vote", "reveal", "timer", "timer_reset", "strike", "previous"):
+    for action in ("vote", "reveal", "timer", "timer_reset", "previous"):
         assert post(action).status_code == 200, action
+    # Points were never counted: « B » would strike every item, so it is refused and says why.
+    actions.set_stage(group, Stage.VOTE)
+    post("vote")  # close
+    response = post("strike")
+    assert response.status_code == 400 and "Aucun point n'est encore compté" in response.json()["error"]
 
 
 def test_a_reader_sees_the_presenter_view_without_controls(tenant_a: Tenant) -> None:
@@ -264,19 +270,31 @@ def test_every_stage_renders_for_every_kind(tenant_a: Tenant, kind: str) -> None
         assert Client().get(reverse("workshops:participant_page", kwargs={"code": group.code})).status_code == 200
 
 
-def test_an_action_made_stale_by_another_animator_is_refused(tenant_a: Tenant) -> None:
+def test_a_stale_action_is_merged_when_harmless_and_explained_when_not(tenant_a: Tenant) -> None:
     group = running_group(tenant_a, 4)
     first, second = (tenant_a.client_for(u) for u in (tenant_a.animateur, tenant_a.admin))
+    url = g_url("workshopgroup_action", group)
+    as_json = {"Accept": "application/json"}
     seen = {"seen_stage": Stage.COLLECTION, "seen_timer_running": "0"}
-    assert first.post(g_url("workshopgroup_action", group), {"action": "next", **seen}).status_code == 302
-    response = second.post(
-        g_url("workshopgroup_action", group), {"action": "next", **seen}, headers={"Accept": "application/json"}
-    )
-    assert response.status_code == 400 and "Un autre animateur" in response.json()["error"]
-    # An action that doesn't depend on the stage still goes through.
-    assert second.post(g_url("workshopgroup_action", group), {"action": "timer", **seen}).status_code == 302
+    assert first.post(url, {"action": "next", **seen}).status_code == 302
+    # The second screen still showed the collection and asked for the same move: done already, no error.
+    response = second.post(url, {"action": "next", **seen}, headers=as_json)
+    assert response.status_code == 200 and "déjà à l'étape « Points »" in response.json()["notice"]
     group.refresh_from_db()
-    assert group.stage == Stage.VOTE and group.timer_running
+    assert group.stage == Stage.VOTE  # one stage, not two
+    # The group has moved on twice since that screen's picture: going « back » from it would be a surprise.
+    actions.set_stage(group, Stage.RANKING)
+    response = second.post(url, {"action": "previous", **seen}, headers=as_json)
+    assert response.status_code == 400
+    assert "Un autre écran vient de passer l'atelier à l'étape « Classement et top 10 »" in response.json()["error"]
+    # An action that doesn't depend on the stage still goes through.
+    assert second.post(url, {"action": "timer", **seen}).status_code == 302
+    # A reveal another screen already made is not undone by a second press.
+    actions.toggle_reveal(group)
+    response = second.post(url, {"action": "reveal", "seen_revealed": "0"}, headers=as_json)
+    assert response.json()["notice"] == "Les résultats sont déjà révélés."
+    group.refresh_from_db()
+    assert group.stage == Stage.RANKING and group.timer_running and group.revealed
 
 
 @pytest.mark.parametrize("stage", [Stage.VOTE, Stage.RANKING, Stage.MATRIX])
@@ -361,3 +379,13 @@ def test_the_participants_pdf_goes_through_the_document_engine(
     assert other.post(reverse("workshops:workshop_pdf", kwargs={"workshop_pk": workshop.pk})).status_code == 404
     assert other.get(reverse("documents:export_download", kwargs={"exportjob_pk": job.pk})).status_code == 404
     assert ExportJob.objects.count() == 1
+
+
+def test_an_empty_tour_de_table_does_not_complete_step_two(tenant_a: Tenant) -> None:
+    tour = WorkshopFactory(organization=tenant_a.organization, roadmap=tenant_a.roadmap, kind=Kind.TOUR_DE_TABLE)
+    group = WorkshopGroupFactory(organization=tenant_a.organization, workshop=tour, stage=Stage.COLLECTION)
+    step = roadmap_steps(tenant_a.roadmap)[2]
+    assert not any("Tour de table" in str(d) for d in step.done)
+    assert "Recueillez les réponses du tour de table préparé." in [str(m) for m in step.missing]
+    actions.add_answer(group, "Savoir faire ses démarches", author="Lou")
+    assert "Tour de table : 1 réponse recueillie" in roadmap_steps(tenant_a.roadmap)[2].done
