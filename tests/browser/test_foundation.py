@@ -246,7 +246,7 @@ def test_a_member_of_another_organisation_typing_the_url_gets_the_french_404(
         expect(page.locator("main")).to_contain_text("n'appartient pas à votre organisation")
         expect(page.locator("main")).not_to_contain_text(tenant_a.roadmap.title)
     screenshot(page, "foundation-404")
-    page.get_by_role("link", name="Retour à l'accueil").click()
+    page.get_by_role("link", name="revenir à l'accueil de votre organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tenant_b.organization.name)
 
 
