@@ -78,6 +78,7 @@ def test_admin_edits_an_enjeu_in_place_with_the_keyboard(
     row = page.locator(f"#enjeu-{enjeu.pk}")
 
     row.get_by_role("link", name="Modifier").click()
+    wait_for_htmx(page)
     question = row.get_by_label("Question")
     expect(question).to_be_focused()
     expect(question).to_have_value("Comment toucher les publics isolés ?")
@@ -102,6 +103,7 @@ def test_a_question_without_question_mark_is_refused_in_french_and_cancel_restor
     row = page.locator(f"#enjeu-{enjeu.pk}")
 
     row.get_by_role("link", name="Modifier").click()
+    wait_for_htmx(page)  # the inline form is live once settled; Enter before that would post the plain form
     row.get_by_label("Question").fill("Former les aidants")
     row.get_by_label("Question").press("Enter")
 
