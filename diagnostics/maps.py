@@ -358,7 +358,8 @@ def _bounds(geometries: pd.Series) -> tuple[float, float, float, float]:
 # --- static images -------------------------------------------------------------------------------------
 
 
-def _figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float) -> Any:
+    """A matplotlib figure drawn off-screen, for the diagnostic's maps and the actors map (projectgroup)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -368,7 +369,8 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=150, layout="constrained")
 
 
-def _to_bytes(fig: Any, fmt: str) -> bytes:
+def figure_bytes(fig: Any, fmt: str) -> bytes:
+    """The figure as PNG or SVG bytes (SVG without a date, so the same map gives the same file)."""
     out = io.BytesIO()
     if fmt == "svg":
         fig.savefig(out, format=fmt, metadata={"Date": None})
@@ -386,15 +388,15 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
 
     communes = diagnostic.communes[diagnostic.communes["geometry"].notna()]
     if not len(communes):
-        fig = _figure(10, 3)
+        fig = new_figure(10, 3)
         fig.text(0.5, 0.5, "Contours des communes non importés", ha="center", va="center", fontsize=14)
-        return _to_bytes(fig, fmt)
+        return figure_bytes(fig, fmt)
     west, south, east, north = _bounds(communes["geometry"])
     pad_x, pad_y = (east - west) * 0.04, (north - south) * 0.04
     stretch = 1 / math.cos(math.radians((south + north) / 2))
     ratio = (north - south + 2 * pad_y) * stretch / max(east - west + 2 * pad_x, 1e-6)
     # Map width 7 in, plus 3.6 in for the legend on the right; height follows the territory's shape.
-    fig = _figure(10.6, min(max(7 * ratio, 4.5), 9.5) + 0.8)
+    fig = new_figure(10.6, min(max(7 * ratio, 4.5), 9.5) + 0.8)
     ax = fig.add_subplot()
     ax.set_axis_off()
     fill, legend = colours(diagnostic, key)
@@ -437,7 +439,7 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     title = textwrap.fill(f"{diagnostic.territory_name} — {title_of(diagnostic, key)}", 60)
     ax.set_title(title, fontsize=15, loc="left")
     fig.supxlabel(textwrap.fill(caption_of(diagnostic, key), 150), fontsize=9, color="#525a6b", x=0.01, ha="left")
-    return _to_bytes(fig, fmt)
+    return figure_bytes(fig, fmt)
 
 
 def _scale_bar(ax: Any, west: float, south: float, east: float, north: float) -> None:
@@ -454,7 +456,7 @@ def _scale_bar(ax: Any, west: float, south: float, east: float, north: float) ->
 def comparison_chart(diagnostic: Diagnostic, fmt: str = "png") -> bytes:
     """Bars: the territory and its département on each rate indicator."""
     figures = [f for f in diagnostic.figures if f.indicator.unit == "%" and f.territory.value is not None]
-    fig = _figure(8, 0.5 + 0.45 * max(len(figures), 1))
+    fig = new_figure(8, 0.5 + 0.45 * max(len(figures), 1))
     ax = fig.add_subplot()
     labels = [str(f.indicator.label) for f in figures]
     y = np.arange(len(figures))
@@ -467,4 +469,4 @@ def comparison_chart(diagnostic: Diagnostic, fmt: str = "png") -> bytes:
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"{diagnostic.territory_name} comparé au département", fontsize=9, loc="left")
-    return _to_bytes(fig, fmt)
+    return figure_bytes(fig, fmt)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from diagnostics.maps import _figure, _to_bytes
+from diagnostics.maps import figure_bytes, new_figure
 from projectgroup.models import Actor, ActorKind
 from tenancy.models import Organization
 from territories.models import Commune
@@ -55,7 +55,7 @@ def actors_map(organization: Organization, actors: list[Actor]) -> ActorsMap:
     placed = [(a, p) for a, p in points if p is not None]
     if not placed:
         return ActorsMap(svg="", placed=0, unplaced=len(actors))
-    fig = _figure(10, 7)
+    fig = new_figure(10, 7)
     ax = fig.add_subplot()
     ax.set_axis_off()
     if shapes:
@@ -72,5 +72,5 @@ def actors_map(organization: Organization, actors: list[Actor]) -> ActorsMap:
                 Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=str(ActorKind(kind).label))
             )
     fig.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)
-    svg = _to_bytes(fig, "svg").decode()
+    svg = figure_bytes(fig, "svg").decode()
     return ActorsMap(svg=svg[svg.find("<svg") :], placed=len(placed), unplaced=len(actors) - len(placed))
