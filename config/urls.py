@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("diagnostics.urls")),
     path("", include("workshops.urls")),
     path("", include("chantiers.urls")),
+    path("", include("resourcemaps.urls")),
     path("", include("inspiration.urls")),
     path("", include("evaluation.urls")),
+    path("", include("questionnaires.urls")),
 ]

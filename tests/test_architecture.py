@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STEP_APPS = {"projectgroup", "diagnostics", "workshops", "chantiers", "inspiration", "evaluation"}
+STEP_APPS = {
+    "projectgroup",
+    "diagnostics",
+    "workshops",
+    "chantiers",
+    "resourcemaps",
+    "inspiration",
+    "evaluation",
+    "questionnaires",
+}
 # Each app with the project apps it may import (besides itself). Third-party and Django imports are free.
 ALLOWED: dict[str, set[str]] = {
     "config": set(),

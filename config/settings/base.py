@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "diagnostics",
     "workshops",
     "chantiers",
+    "resourcemaps",
     "inspiration",
     "evaluation",
+    "questionnaires",
     "onboarding",
     "demo",
 ]
