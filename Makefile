@@ -15,7 +15,7 @@ PORT ?= 8000
 .PHONY: help run test lint typecheck pytest bench services stop-services system-deps demo migrate messages
 
 help:
-	@echo "make run    — installe, migre, charge la démo et sert http://$(HOST):$(PORT) avec un worker Celery"
+	@echo "make run    — installe, migre, charge la démo et sert http://$(HOST):$(PORT) avec un worker Celery (et beat)"
 	@echo "make test   — ruff, mypy et toute la suite pytest (dont les tests navigateur) sur PostgreSQL"
 	@echo "make bench  — mesures de performance (make bench only=chain), écrites dans bench/RESULTS.md"
 
@@ -48,7 +48,8 @@ run: system-deps demo
 	@echo "Cap Partagé : http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
 	@# Both in the background of one shell, in make's process group: Ctrl-C, or a TERM to the group, reaches the
 	@# shell, whose trap stops the two and waits for them (the worker finishes its task).
-	@$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2 & worker=$$!; \
+	@# -B: the worker also runs Celery beat (config/celery.py: the nightly purge of personal data), one machine only.
+	@$(VENV)/bin/celery -A config worker -B --loglevel=info --concurrency=2 & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
 	trap 'kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null; exit 0' INT TERM; \
 	wait $$server; status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status

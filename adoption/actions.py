@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from adoption.gaps import adoption_gaps, fingerprint
 from adoption.models import RoadmapVersion
 from documents.actions import start_export
+from documents.models import ExportJob
 from documents.typography import french_date
 from fiches.document import roadmap_document
 from roadmap.models import Roadmap
@@ -125,6 +126,8 @@ def _freeze(roadmap: Roadmap, adoption: Adoption, snapshot: dict[str, Any], user
     )
     # Through the document engine: the job shows on the Documents and adoption pages, with a retry if it fails.
     start_export("version_pdf", version, user)
+    if roadmap.is_public:
+        start_export("version_public_pdf", version, user)
     return version
 
 
@@ -161,3 +164,17 @@ def set_public(roadmap: Roadmap, is_public: bool) -> None:
     version, and answers 404 until there is one, so a team may opt in before the vote."""
     # An update of this one column: `updated_at` stays, as the page is not part of the roadmap's content.
     Roadmap.objects.filter(pk=roadmap.pk).update(is_public=is_public)
+    if is_public:
+        version = roadmap.versions.order_by("-number").first()
+        if version is not None:
+            ensure_public_pdf(version, None)
+
+
+def ensure_public_pdf(version: RoadmapVersion, user: User | None) -> None:
+    """Start the public PDF of a version (without contact details) unless it exists or one is under way or failed:
+    a failed one waits for a member's retry on the Documents page, it is not restarted by every visitor."""
+    if version.public_pdf:
+        return
+    jobs = ExportJob.objects.filter(organization_id=version.organization_id, kind="version_public_pdf")
+    if not jobs.filter(object_id=version.pk).exists():
+        start_export("version_public_pdf", version, user)

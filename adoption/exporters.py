@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from adoption.models import RoadmapVersion
+from adoption.public import public_snapshot
 from adoption.revision import revision
 from documents.exporters import Exporter, register
 from documents.pdf import Progress, Rendered
@@ -45,6 +46,30 @@ register(
         related=("roadmap",),
         adopted=True,
         on_stored=_link_to_version,
+    )
+)
+
+
+def _public_pdf(version: RoadmapVersion, progress: Progress) -> Rendered:
+    return exports.roadmap_document_pdf(public_snapshot(version.snapshot), progress)
+
+
+def _link_public(version: RoadmapVersion, job: Any) -> None:
+    RoadmapVersion.objects.filter(pk=version.pk).update(public_pdf=job.file.name)
+
+
+register(
+    Exporter(
+        key="version_public_pdf",
+        label=_("Version adoptée, page publique (PDF sans coordonnées)"),
+        model=RoadmapVersion,
+        render=_public_pdf,
+        filename=lambda version: f"feuille-de-route-{version.roadmap_id}-v{version.number}-publique",
+        roadmap_of=lambda version: version.roadmap,
+        subject=_version_subject,
+        related=("roadmap",),
+        adopted=True,
+        on_stored=_link_public,
     )
 )
 

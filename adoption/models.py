@@ -22,6 +22,8 @@ class RoadmapVersion(models.Model):
     deliberation_number = models.CharField(_("n° de délibération"), max_length=100)
     snapshot = models.JSONField()
     pdf = models.FileField(upload_to=tenant_upload_path, blank=True)
+    # The same document for the public page, without personal contact details (adoption/public.py).
+    public_pdf = models.FileField(upload_to=tenant_upload_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

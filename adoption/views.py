@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from adoption import actions as workflows
 from adoption.forms import AdoptForm, PresentForm, PublicForm
 from adoption.gaps import adoption_gaps, fingerprint
+from adoption.public import public_snapshot
 from documents.models import ExportJob
 from roadmap.models import Roadmap
 from tenancy.access import TenantRequest, member_required, read_or_adopt_required
@@ -129,12 +130,19 @@ def public_roadmap(request: Any, public_key: str) -> HttpResponse:
     version = roadmap.versions.order_by("-number").first()
     if version is None:
         raise Http404
-    return render(request, "adoption/public.html", {"version": version, "doc": version.snapshot, "roadmap": roadmap})
+    # A version adopted before the page was published (or before public PDFs existed) gets its public PDF now.
+    workflows.ensure_public_pdf(version, None)
+    context = {"version": version, "doc": public_snapshot(version.snapshot), "roadmap": roadmap}
+    return render(request, "adoption/public.html", context)
 
 
 def public_roadmap_pdf(request: Any, public_key: str) -> HttpResponse:
     roadmap = get_object_or_404(Roadmap.objects.filter(is_public=True), public_key=public_key)
     version = roadmap.versions.order_by("-number").first()
-    if version is None or not version.pdf:
+    # Only the public rendering, without contact details: never the members' PDF of the version.
+    if version is None or not version.public_pdf:
         raise Http404
-    return cast(HttpResponse, FileResponse(version.pdf.open("rb"), filename=f"feuille-de-route-v{version.number}.pdf"))
+    return cast(
+        HttpResponse,
+        FileResponse(version.public_pdf.open("rb"), filename=f"feuille-de-route-v{version.number}.pdf"),
+    )

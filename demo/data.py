@@ -9,7 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from demo.chantiers import build_chantiers_demo
 from demo.diagnostics import load_demo_data
+from demo.evaluation import build_evaluation_demo
+from demo.inspiration import build_inspiration_demo
+from demo.projectgroup import build_projectgroup_demo
+from demo.questionnaires import build_questionnaires_demo
+from demo.resourcemaps import build_resourcemaps_demo
 from fiches.models import ActionExpense, ActionFunding, ActionStep
 from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
 from tenancy.models import Membership, Organization, Role, User
@@ -295,6 +301,12 @@ def build_demo() -> list[str]:
     perigueux_territory = _territory(perigueux, GRAND_PERIGUEUX, GRAND_PERIGUEUX_SIREN)
     roadmap = _dronne_roadmap(dronne_territory)
     _perigueux_roadmap(perigueux_territory)
+    report.append(build_chantiers_demo(roadmap))
+    report.append(build_resourcemaps_demo(roadmap))
+    report.append(build_evaluation_demo(roadmap))
+    report.append(build_questionnaires_demo(roadmap))
+    report.append(build_projectgroup_demo(roadmap))
+    report.append(build_inspiration_demo(roadmap, perigueux))
     report.append(
         f"{dronne.name} : territoire de {dronne_territory.communes.count()} communes, "
         f"feuille de route « {roadmap.title} »."

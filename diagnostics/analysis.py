@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from diagnostics.importers import departement_of
 from diagnostics.indicators import INDICATORS, KNOWN_GAPS, Aggregation, Indicator
@@ -63,6 +64,8 @@ class Figure:
     departement: Aggregate
     source: str
     vintage: str
+    # Said beside the figure: e.g. that the whole EPCI's rate is not available, only some communes'.
+    scale_note: str = ""
 
     @property
     def gap(self) -> float | None:
@@ -398,11 +401,25 @@ class DistinctPlace:
     staff: int | None  # conseillers numériques of the structure, when known
     sources: list[str]
     vintages: list[str]
+    services: list[str] = field(default_factory=list)  # what it offers (data·inclusion services), when known
 
 
-def distinct_places(places: pd.DataFrame) -> list[DistinctPlace]:
+def place_services(codes: Iterable[str], organization_id: int | None) -> dict[int, list[str]]:
+    """The names of the services (data·inclusion) of the places of these communes, by place id, in one query; the
+    reference's and the organisation's own, never another organisation's."""
+    from diagnostics.models import PlaceService
+
+    found: dict[int, list[str]] = {}
+    rows = PlaceService.objects.filter(_visible_to(organization_id), place__commune_id__in=list(codes))
+    for place_id, name in rows.order_by("name").values_list("place_id", "name"):
+        found.setdefault(place_id, []).append(name)
+    return found
+
+
+def distinct_places(places: pd.DataFrame, services: dict[int, list[str]] | None = None) -> list[DistinctPlace]:
     """The places, each structure once with all its roles (a mediation place that employs conseillers numériques
-    is one place, not two)."""
+    is one place, not two), with the services of any of its rows (`services`: by place id)."""
+    services = services or {}
     found = []
     order = {kind: i for i, kind in enumerate(Place.Kind.values)}
     for _key, rows in places.groupby("key", sort=False):
@@ -418,6 +435,7 @@ def distinct_places(places: pd.DataFrame) -> list[DistinctPlace]:
                 staff=int(staff.max()) if not staff.empty else None,
                 sources=list(dict.fromkeys(rows["source"])),
                 vintages=list(dict.fromkeys(rows["vintage"])),
+                services=list(dict.fromkeys(name for pk in rows["pk"] for name in services.get(int(pk), []))),
             )
         )
     return sorted(found, key=lambda p: _simple_name(p.name))
@@ -494,8 +512,16 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
     if (f := fig("taux_pauvrete")) is not None:
         median = fig("revenu_median")
         text = (
-            f"taux de pauvreté {_fmt(f.territory.value, '%')} sur {f.territory.communes_with_data} commune(s) "
-            f"publiée(s) sur {f.territory.communes}"
+            ngettext(
+                "taux de pauvreté %(rate)s sur %(count)d commune publiée sur %(all)d",
+                "taux de pauvreté %(rate)s sur %(count)d communes publiées sur %(all)d",
+                f.territory.communes_with_data,
+            )
+            % {
+                "rate": _fmt(f.territory.value, "%"),
+                "count": f.territory.communes_with_data,
+                "all": f.territory.communes,
+            }
             if f.territory.value is not None
             else "taux de pauvreté couvert par le secret statistique dans toutes les communes"
         )
@@ -523,11 +549,31 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
     return found
 
 
+# Filosofi's rates are published per commune only above 1 000 ménages fiscaux. INSEE also publishes them per EPCI
+# (Filosofi « EPCI »), which would be the honest figure of an EPCI's territory; no such file is in the reference
+# data (see SOURCES.md), so the figure is said unavailable at that scale rather than replaced by a partial one.
+FILOSOFI_RATES = ("taux_pauvrete",)
+EPCI_FIGURE_UNAVAILABLE = _(
+    "Taux de l'ensemble de l'EPCI : non disponible à l'échelle de l'EPCI. L'INSEE le publie dans Filosofi pour "
+    "chaque EPCI, mais ce fichier ne fait pas partie des données de référence chargées ; le taux ci-dessus ne porte "
+    "que sur les communes où il est publié (plus de 1 000 ménages fiscaux)."
+)
+
+
 def build_diagnostic(territory: Territory, distance_km: float = 10.0) -> Diagnostic:
     """Everything the diagnostic page, the static maps and the roadmap document show: the national reference,
     with the organisation's own figures and places (its uploads) in its own territory."""
     codes = list(territory.communes.values_list("code", flat=True))
-    return diagnose(territory.name, codes, distance_km, organization_id=territory.organization_id)
+    diagnostic = diagnose(territory.name, codes, distance_km, organization_id=territory.organization_id)
+    if territory.kind == Territory.Kind.EPCI:
+        for key in FILOSOFI_RATES:
+            figure = diagnostic.figure(key)
+            if figure is not None and figure.territory.communes_with_data < figure.territory.communes:
+                figure.scale_note = str(EPCI_FIGURE_UNAVAILABLE)
+                diagnostic.gaps.append(
+                    _("%(indicator)s — %(note)s") % {"indicator": figure.indicator.label, "note": figure.scale_note}
+                )
+    return diagnostic
 
 
 def diagnose(name: str, codes: list[str], distance_km: float = 10.0, organization_id: int | None = None) -> Diagnostic:

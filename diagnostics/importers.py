@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from psycopg import sql
 
 from diagnostics.indicators import INDICATORS, Aggregation
@@ -73,7 +74,8 @@ class Scope:
     def describe(self) -> str:
         if self.codes is not None:
             return _("les communes du territoire")
-        return _("le(s) département(s) %(deps)s") % {"deps": ", ".join(sorted(self.departements))}
+        deps = sorted(self.departements)
+        return ngettext("le département %(deps)s", "les départements %(deps)s", len(deps)) % {"deps": ", ".join(deps)}
 
     def keeps(self, code: str) -> bool:
         return code in self.codes if self.codes is not None else departement_of(code) in self.departements
@@ -102,7 +104,10 @@ class ImportResult:
         return " ; ".join(sorted(self.vintages))
 
     def summary(self) -> str:
-        text = _("%(file)s : %(rows)d ligne(s) importée(s)") % {"file": self.file_name, "rows": self.rows}
+        text = ngettext("%(file)s : %(rows)d ligne importée", "%(file)s : %(rows)d lignes importées", self.rows) % {
+            "file": self.file_name,
+            "rows": self.rows,
+        }
         return f"{text} ({' ; '.join(self.notes)})" if self.notes else text
 
 
@@ -212,7 +217,9 @@ def read_table(
     columns = _resolve_columns(list(frame.columns), wanted)
     missing = [aliases[0].removeprefix("re:") for key, aliases in required.items() if columns[key] is None]
     if missing:
-        message = _("%(file)s : colonne(s) manquante(s) : %(columns)s.") % {
+        message = ngettext(
+            "%(file)s : colonne manquante : %(columns)s.", "%(file)s : colonnes manquantes : %(columns)s.", len(missing)
+        ) % {
             "file": path.name,
             "columns": ", ".join(missing),
         }
@@ -265,6 +272,8 @@ def _read_workbook(path: Path, wanted: dict[str, list[str]]) -> pd.DataFrame:
         if sum(v is not None for v in found.values()) >= 2 or (len(wanted) == 1 and any(found.values())):
             frame = raw.iloc[number + 1 :].reset_index(drop=True)
             frame.columns = cells
+            # Errors name rows as Excel shows them: counted from the top of the sheet, title rows included.
+            frame.attrs["first_line"] = number + 2
             return frame
     raise ImportFileError(
         _(
@@ -277,6 +286,12 @@ def _read_workbook(path: Path, wanted: dict[str, list[str]]) -> pd.DataFrame:
             "columns": ", ".join(a[0].removeprefix("re:") for a in wanted.values()),
         }
     )
+
+
+def line_of(data: pd.DataFrame | pd.Series, index: int) -> int:
+    """The line a person finds the `index`-th data row on: in a CSV, under its header (line 1); in a workbook, as
+    Excel numbers it, below its title rows (`first_line`, set when the sheet is read)."""
+    return int(data.attrs.get("first_line", 2)) + int(index)
 
 
 def to_number(
@@ -299,7 +314,7 @@ def to_number(
         index = int(bad.to_numpy().nonzero()[0][0])
         raise ImportFileError(
             _("%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est pas un nombre.")
-            % {"file": file_name, "line": index + 2, "column": column, "value": frame[column].iloc[index]}
+            % {"file": file_name, "line": line_of(frame, index), "column": column, "value": frame[column].iloc[index]}
         )
     numbers = numbers.astype(float)
     for bound, outside, message in (
@@ -315,7 +330,7 @@ def to_number(
                 )
                 % {
                     "file": file_name,
-                    "line": index + 2,
+                    "line": line_of(frame, index),
                     "column": column,
                     "value": frame[column].iloc[index],
                     "what": message % {"bound": f"{bound:g}"},
@@ -330,7 +345,7 @@ def refuse_where(wrong: pd.Series, frame: pd.DataFrame, file_name: str, what: st
         index = int(wrong.to_numpy().nonzero()[0][0])
         raise ImportFileError(
             _("%(file)s, ligne %(line)d : %(what)s, ce qui n'est pas plausible.")
-            % {"file": file_name, "line": index + 2, "what": what}
+            % {"file": file_name, "line": line_of(frame, index), "what": what}
         )
 
 
@@ -364,20 +379,29 @@ class CodeResolver:
         unknown = in_departements & resolved.isna()
         if unknown.any():
             lines = [
-                _("%(code)s (ligne %(line)d)") % {"code": codes.iloc[i], "line": i + 2}
+                _("%(code)s (ligne %(line)d)") % {"code": codes.iloc[i], "line": line_of(codes, i)}
                 for i in unknown.to_numpy().nonzero()[0][:5]
             ]
             raise ImportFileError(
-                _(
-                    "%(file)s : code(s) commune inconnu(s) : %(codes)s. S'il s'agit d'anciens codes (communes "
+                ngettext(
+                    "%(file)s : code commune inconnu : %(codes)s. S'il s'agit d'un ancien code (commune "
+                    "fusionnée), importez la table de passage du COG ; sinon importez d'abord le référentiel des "
+                    "communes.",
+                    "%(file)s : codes commune inconnus : %(codes)s. S'il s'agit d'anciens codes (communes "
                     "fusionnées), importez la table de passage du COG ; sinon importez d'abord le référentiel des "
-                    "communes."
+                    "communes.",
+                    int(unknown.sum()),
                 )
                 % {"file": file_name, "codes": ", ".join(lines) + (" …" if unknown.sum() > 5 else "")}
             )
         if result is not None and moved.notna().any():
             result.notes.append(
-                _("%(count)d ancien(s) code(s) ramené(s) au COG en vigueur") % {"count": int(moved.notna().sum())}
+                ngettext(
+                    "%(count)d ancien code ramené au COG en vigueur",
+                    "%(count)d anciens codes ramenés au COG en vigueur",
+                    int(moved.notna().sum()),
+                )
+                % {"count": int(moved.notna().sum())}
             )
         keep = resolved.notna() & resolved.map(lambda c: isinstance(c, str) and self.scope.keeps(c))
         return resolved.where(keep)
@@ -732,7 +756,14 @@ def import_communes_geojson(path: Path, scope: Scope, vintage: str = "") -> Impo
     result.sources.add("Contours des communes (GeoJSON)")
     result.vintages.add(vintage or POPULATION_VINTAGE)
     if merged:
-        result.notes.append(_("%(count)d contour(s) d'anciennes communes fusionné(s)") % {"count": merged})
+        result.notes.append(
+            ngettext(
+                "%(count)d contour d'ancienne commune fusionné",
+                "%(count)d contours d'anciennes communes fusionnés",
+                merged,
+            )
+            % {"count": merged}
+        )
     return result
 
 
@@ -823,7 +854,14 @@ def import_cog_communes(path: Path, scope: Scope, vintage: str = "") -> ImportRe
     result.sources.add("INSEE, code officiel géographique — communes")
     result.vintages.add(_vintage_of(path.name, "", vintage))  # the COG file carries no date: the operator says it
     if renamed:
-        result.notes.append(_("%(count)d nom(s) de commune rectifié(s) selon le COG") % {"count": renamed})
+        result.notes.append(
+            ngettext(
+                "%(count)d nom de commune rectifié selon le COG",
+                "%(count)d noms de communes rectifiés selon le COG",
+                renamed,
+            )
+            % {"count": renamed}
+        )
     return result
 
 
@@ -850,7 +888,7 @@ def check_rows(frame: pd.DataFrame, col: dict[str, str | None], file_name: str, 
                 "%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est pas un code commune INSEE "
                 "(5 caractères, par exemple 24322)."
             )
-            % {"file": file_name, "line": i + 2, "column": column, "value": frame[column].iloc[i]}
+            % {"file": file_name, "line": line_of(frame, i), "column": column, "value": frame[column].iloc[i]}
         )
     key = col.get(unique) if unique else None
     if unique and not key and unique != "iris":
@@ -861,7 +899,7 @@ def check_rows(frame: pd.DataFrame, col: dict[str, str | None], file_name: str, 
         if repeated.any():
             lines = repeated.to_numpy().nonzero()[0]
             first = values.iloc[lines[0]]
-            same = [int(n) + 2 for n in lines if values.iloc[n] == first]
+            same = [line_of(frame, n) for n in lines if values.iloc[n] == first]
             raise ImportFileError(
                 _(
                     "%(file)s, colonne « %(column)s » : « %(value)s » apparaît plusieurs fois (lignes %(lines)s). "
@@ -909,7 +947,14 @@ def check_coordinates(frame: pd.DataFrame, col: dict[str, str | None], file_name
         )
         raise ImportFileError(
             _("%(file)s, ligne %(line)d, colonnes « %(lat)s » / « %(lon)s » : %(y)s, %(x)s.")
-            % {"file": file_name, "line": i + 2, "lat": col["latitude"], "lon": col["longitude"], "y": y, "x": x}
+            % {
+                "file": file_name,
+                "line": line_of(frame, i),
+                "lat": col["latitude"],
+                "lon": col["longitude"],
+                "y": y,
+                "x": x,
+            }
             + hint
         )
 
@@ -1036,9 +1081,14 @@ def import_filosofi(path: Path, scope: Scope, vintage: str = "") -> ImportResult
             secret=s_poverty,
         )
         kept = codes.notna()
+        published = int((poverty.notna() & kept).sum())
         result.notes.append(
-            _("taux de pauvreté publié pour %(published)d commune(s), secret pour %(secret)d")
-            % {"published": int((poverty.notna() & kept).sum()), "secret": int((s_poverty & kept).sum())}
+            ngettext(
+                "taux de pauvreté publié pour %(published)d commune, secret pour %(secret)d",
+                "taux de pauvreté publié pour %(published)d communes, secret pour %(secret)d",
+                published,
+            )
+            % {"published": published, "secret": int((s_poverty & kept).sum())}
         )
 
     return _statistics_import(
@@ -1299,9 +1349,18 @@ def _save_places(kind: str, places: Iterable[Place], scope: Scope, file_name: st
     removed, _ignored = stale.delete()
     result.rows = len(unique)
     if duplicates:
-        result.notes.append(_("%(count)d doublon(s) ignoré(s)") % {"count": duplicates})
+        result.notes.append(
+            ngettext("%(count)d doublon ignoré", "%(count)d doublons ignorés", duplicates) % {"count": duplicates}
+        )
     if removed:
-        result.notes.append(_("%(count)d lieu(x) absent(s) du nouveau fichier retiré(s)") % {"count": removed})
+        result.notes.append(
+            ngettext(
+                "%(count)d lieu absent du nouveau fichier retiré",
+                "%(count)d lieux absents du nouveau fichier retirés",
+                removed,
+            )
+            % {"count": removed}
+        )
     return result
 
 
@@ -1491,6 +1550,13 @@ def import_data_inclusion(path: Path, scope: Scope, vintage: str = "") -> Import
     return national.import_data_inclusion(path, scope, vintage)
 
 
+def import_data_inclusion_services(path: Path, scope: Scope, vintage: str = "") -> ImportResult:
+    """data·inclusion services, attached to the structures already imported (see diagnostics.national)."""
+    from diagnostics import national
+
+    return national.import_data_inclusion_services(path, scope, vintage)
+
+
 # --- the catalogue, for the command, the demo and the upload form ---------------------------------------
 
 IMPORTERS: dict[str, tuple[str, Callable[[Path, Scope, str], ImportResult]]] = {
@@ -1510,6 +1576,10 @@ IMPORTERS: dict[str, tuple[str, Callable[[Path, Scope, str], ImportResult]]] = {
         import_national_places,
     ),
     "data_inclusion": ("data·inclusion — structures (JSON ou CSV, schéma v1.0.8)", import_data_inclusion),
+    "data_inclusion_services": (
+        "data·inclusion — services des structures déjà importées (JSON ou CSV, schéma v1.0.8)",
+        import_data_inclusion_services,
+    ),
     "france_services": ("France services (ANCT)", import_france_services),
     "conseillers": ("Structures des conseillers numériques (ANCT)", import_conseillers_structures),
 }

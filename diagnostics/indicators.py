@@ -118,8 +118,8 @@ MAP_INDICATORS = ["ifn_global", "sans_thd", "chomage", "part_65_plus", "peu_dipl
 # What the data at hand cannot tell, shown as such in the diagnostic (honest gaps).
 KNOWN_GAPS: list[str | Promise] = [
     _(
-        "Part des 75 ans et plus : fichier INSEE « base-cc-evol-struct-pop » non importé "
-        "(la part des 65 ans et plus de 2017 sert de repère)."
+        "Part des 75 ans et plus : la série de l'INSEE « Évolution et structure de la population » n'est pas "
+        "importée (la part des 65 ans et plus de 2017 sert de repère)."
     ),
     _("Allocataires CAF dépendant des prestations, part des étrangers : pas de fichier communal disponible."),
     _("Couverture 4G et déploiement récent de la fibre : le fichier ARCEP disponible date de 2019."),

@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils.translation import ngettext
 
 from diagnostics.analysis import Diagnostic, format_value
 from diagnostics.indicators import INDICATORS
@@ -118,14 +119,43 @@ def title_of(diagnostic: Diagnostic, key: str) -> str:
 
 
 def caption_of(diagnostic: Diagnostic, key: str) -> str:
-    """Source and vintage under a map."""
+    """Source and vintage under a map, and what its dots are."""
     if key == COVERAGE:
-        vintages = sorted({f"{s} ({v})" for s, v in diagnostic.places[["source", "vintage"]].itertuples(index=False)})
-        return "Sources : " + " ; ".join(vintages) if vintages else "Aucun lieu d'accompagnement importé."
+        return places_note(diagnostic) or "Aucun lieu d'accompagnement importé."
     if key == FRAGILITIES:
-        return "Nombre d'indicateurs pour lesquels la commune est dans le quart le plus exposé du département."
-    figure = diagnostic.figure(key)
-    return f"Source : {figure.source}, {figure.vintage}." if figure else ""
+        text = "Nombre d'indicateurs pour lesquels la commune est dans le quart le plus exposé du département."
+    else:
+        figure = diagnostic.figure(key)
+        text = f"Source : {figure.source}, {figure.vintage}." if figure else ""
+    dots = places_note(diagnostic)
+    return f"{text} {dots}".strip()
+
+
+def place_kinds_drawn(diagnostic: Diagnostic) -> list[tuple[str, str, str]]:
+    """The kinds of place drawn as dots on the maps: (kind, label, « source, vintage »), in the legend's order."""
+    places = _places(diagnostic)
+    found = []
+    for kind in PLACE_COLOURS:
+        chosen = places[places["kind"] == kind]
+        if not len(chosen):
+            continue
+        sources = sorted({f"{s}, {v}" if v else s for s, v in chosen[["source", "vintage"]].itertuples(index=False)})
+        found.append((str(kind), str(Place.Kind(kind).label), " ; ".join(sources)))
+    return found
+
+
+def places_note(diagnostic: Diagnostic) -> str:
+    """What a dot is, where it comes from and of when: « Chaque point est un lieu d'accompagnement… »."""
+    kinds = place_kinds_drawn(diagnostic)
+    if not kinds:
+        return ""
+    count = len(_places(diagnostic))
+    what = ngettext(
+        "Chaque point est un lieu d'accompagnement au numérique, placé à son adresse (%(count)d lieu sur la carte) :",
+        "Chaque point est un lieu d'accompagnement au numérique, placé à son adresse (%(count)d lieux sur la carte) :",
+        count,
+    ) % {"count": count}
+    return what + " " + " ; ".join(f"{label} (source : {sources})" for _kind, label, sources in kinds) + "."
 
 
 def _places(diagnostic: Diagnostic) -> pd.DataFrame:
@@ -427,12 +457,18 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     _scale_bar(ax, west, south, east, north)
     places = _places(diagnostic)
     handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend]
+    # The dots' legend says what a dot is and of when (the source's vintage), as the caption does.
+    vintages = {kind: sorted(set(places.loc[places["kind"] == kind, "vintage"])) for kind in PLACE_COLOURS}
     for kind, colour in PLACE_COLOURS.items():
         chosen = places[places["kind"] == kind]
         if len(chosen):
             ax.scatter(chosen["lon"], chosen["lat"], s=40, c=colour, edgecolors="white", linewidths=1, zorder=3)
             label = str(Place.Kind(kind).label).replace(" employant ", "\nemployant ")
+            when = ", ".join(str(v) for v in vintages[kind] if v)
+            label = f"{label} ({when})" if when else label
             handles.append(Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=label))
+    if len(places):
+        handles.insert(len(legend), Patch(facecolor="none", edgecolor="none", label="Points : lieux d'accompagnement"))
     ax.set_xlim(west - pad_x, east + pad_x)
     ax.set_ylim(south - pad_y, north + pad_y)
     fig.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)

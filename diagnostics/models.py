@@ -156,6 +156,36 @@ class Place(models.Model):
         return self.name
 
 
+class PlaceService(models.Model):
+    """A service a place offers, from data·inclusion's services (schema v1.0.8), attached to its structure.
+
+    Owned as its place is: the reference's (no organisation) or an organisation's own; replaced file by file."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="own_place_services"
+    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="services", verbose_name=_("lieu"))
+    external_id = models.CharField(_("identifiant dans la source"), max_length=80)
+    name = models.CharField(_("nom"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type de service"), max_length=60, blank=True)
+    thematiques = models.TextField(_("thématiques"), blank=True)  # the referential's values, « | »-separated
+    publics = models.TextField(_("publics"), blank=True)
+    fees = models.CharField(_("frais"), max_length=60, blank=True)
+    reception = models.CharField(_("modes d'accueil"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    vintage = models.CharField(_("millésime"), max_length=60)
+
+    class Meta:
+        verbose_name = _("service d'un lieu")
+        verbose_name_plural = _("services des lieux")
+        ordering = ["place", "name"]
+        constraints = [models.UniqueConstraint(fields=["place", "external_id"], name="one_service_per_place_id")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.place.name})"
+
+
 class ReferenceLoad(models.Model):
     """One load of a national reference file by an operator (`manage.py import_diagnostic`): what, from where."""
 

@@ -7,11 +7,13 @@ A territory's places are exported in the national schema so that it can feed the
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnostics.importers import (
     CodeResolver,
@@ -31,6 +34,7 @@ from diagnostics.importers import (
     check_coordinates,
     check_in_scope,
     check_rows,
+    line_of,
     read_json,
     read_table,
 )
@@ -130,6 +134,9 @@ def _date(vintage: str) -> str:
 
 MEDIATION_SCHEMA = "lieux-mediation-numerique_schema_v1.0.2.json"
 DATA_INCLUSION_STRUCTURE = "data-inclusion_v1.0.8_structure.json"
+DATA_INCLUSION_SERVICE = "data-inclusion_v1.0.8_service.json"
+STRUCTURES_SOURCE = "data·inclusion (structures)"
+SERVICES_SOURCE = "data·inclusion (services)"
 # data·inclusion lists every inclusion structure: the diagnostic keeps those of the digital-help networks.
 DIGITAL_NETWORKS = {"aidants-connect", "conseillers-numeriques", "espaces-publics-numeriques", "france-service"}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -145,6 +152,8 @@ class FieldRule:
     number: bool = False
     date: bool = False
     unique: bool = False
+    # The values a referential allows (data·inclusion's thématiques, types…), each of « | »-separated values.
+    choices: frozenset[str] | None = None
 
 
 def schema_file(name: str) -> Path:
@@ -197,12 +206,43 @@ def json_schema_rules(path: Path) -> list[FieldRule]:
     return rules
 
 
+def row_name(frame: pd.DataFrame, i: int) -> str:
+    """Where the i-th record is, as its reader finds it: a CSV's line (the header is line 1), a JSON list's item."""
+    if frame.attrs.get("json"):
+        return _("élément n° %(n)d") % {"n": i + 1}
+    return _("ligne %(line)d") % {"line": line_of(frame, i)}
+
+
+def _outside(allowed: frozenset[str], text: str) -> bool:
+    return any(v.strip() not in allowed for v in text.split("|") if v.strip())
+
+
+def json_schema_choices(path: Path) -> dict[str, frozenset[str]]:
+    """For each field of a data·inclusion JSON Schema that refers to a referential ($defs with an enum), its
+    allowed values: a value outside the referential is refused, as the national schema would."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    definitions = schema.get("$defs", {})
+    found = {}
+    for name, spec in schema["properties"].items():
+        for branch in spec.get("anyOf", [spec]):
+            ref = branch.get("$ref") or (branch.get("items") or {}).get("$ref")
+            if ref and ref.startswith("#/$defs/"):
+                enum = definitions.get(ref.removeprefix("#/$defs/"), {}).get("enum")
+                if enum:
+                    found[name] = frozenset(str(v) for v in enum)
+    return found
+
+
 def validate(frame: pd.DataFrame, rules: list[FieldRule], file_name: str) -> None:
     """Refuse the first value that breaks the schema, naming its line and column (in French)."""
     missing = [r.name for r in rules if r.required and r.name not in frame.columns]
     if missing:
         raise ImportFileError(
-            _("%(file)s : colonne(s) obligatoire(s) du schéma national absente(s) : %(columns)s.")
+            ngettext(
+                "%(file)s : colonne obligatoire du schéma national absente : %(columns)s.",
+                "%(file)s : colonnes obligatoires du schéma national absentes : %(columns)s.",
+                len(missing),
+            )
             % {"file": file_name, "columns": ", ".join(missing)}
         )
     for rule in rules:
@@ -228,14 +268,17 @@ def validate(frame: pd.DataFrame, rules: list[FieldRule], file_name: str) -> Non
             problems.append((~empty & ~values.str.fullmatch(DATE), _("date attendue au format AAAA-MM-JJ")))
         if rule.unique:
             problems.append((~empty & values.duplicated(keep="first"), _("identifiant déjà présent plus haut")))
+        if rule.choices is not None:
+            outside = values.map(partial(_outside, rule.choices))
+            problems.append((~empty & outside, _("valeur absente du référentiel national")))
         for wrong, what in problems:
             if wrong.any():
                 i = int(wrong.to_numpy().nonzero()[0][0])
                 raise ImportFileError(
-                    _("%(file)s, ligne %(line)d, colonne « %(column)s » : %(what)s (« %(value)s »).")
+                    _("%(file)s, %(where)s, colonne « %(column)s » : %(what)s (« %(value)s »).")
                     % {
                         "file": file_name,
-                        "line": i + 2,
+                        "where": row_name(frame, i),
                         "column": rule.name,
                         "what": what,
                         "value": values.iloc[i][:80],
@@ -243,19 +286,24 @@ def validate(frame: pd.DataFrame, rules: list[FieldRule], file_name: str) -> Non
                 )
 
 
-def _records(path: Path) -> pd.DataFrame:
-    """A data·inclusion file: JSON (a list of structures) or CSV, as text columns."""
+def _records(path: Path, services: bool = False) -> pd.DataFrame:
+    """A data·inclusion file: JSON (a list of structures, or of services) or CSV, as text columns."""
     if path.suffix.lower() == ".json":
         data = read_json(path)
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ImportFileError(
-                _("%(file)s : une liste de structures (objets JSON) est attendue.") % {"file": path.name}
+            expected = (
+                _("%(file)s : une liste de services (objets JSON) est attendue.")
+                if services
+                else _("%(file)s : une liste de structures (objets JSON) est attendue.")
             )
+            raise ImportFileError(expected % {"file": path.name})
         rows = [
             {k: "|".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)) for k, v in r.items()}
             for r in data
         ]
-        return pd.DataFrame(rows, dtype=str).fillna("")
+        frame = pd.DataFrame(rows, dtype=str).fillna("")
+        frame.attrs["json"] = True  # errors name the list's item, not a line
+        return frame
     read_table(path, {"id": ["id"], "nom": ["nom"]})  # the usual checks: empty file, separator, size of a line
     return _all_columns(path)
 
@@ -334,11 +382,103 @@ def import_data_inclusion(path: Path, scope: Scope, vintage: str = "") -> Import
             % {"file": path.name, "networks": ", ".join(sorted(DIGITAL_NETWORKS))}
         )
     kept = frame[digital].reset_index(drop=True)
-    result = _import_validated("data_inclusion", path, scope, kept, "data·inclusion (structures)", "siret")
+    result = _import_validated("data_inclusion", path, scope, kept, STRUCTURES_SOURCE, "siret")
     if (~digital).any():
         result.notes.append(
-            _("%(count)d structure(s) hors des réseaux d'accompagnement numérique écartée(s)")
+            ngettext(
+                "%(count)d structure hors des réseaux d'accompagnement numérique écartée",
+                "%(count)d structures hors des réseaux d'accompagnement numérique écartées",
+                int((~digital).sum()),
+            )
             % {"count": int((~digital).sum())}
+        )
+    return result
+
+
+def import_data_inclusion_services(path: Path, scope: Scope, vintage: str = "") -> ImportResult:
+    """data·inclusion services (v1.0.8), JSON or CSV, each attached to its structure already imported.
+
+    Strict: the file is validated against the service schema (required fields, formats, the referentials'
+    values); an identifier twice, or a file none of whose services belongs to an imported structure of the
+    scope, is refused with nothing changed. A load replaces the scope's services of data·inclusion structures.
+    """
+    from diagnostics.models import PlaceService
+
+    frame = _records(path, services=True)
+    if frame.empty:
+        raise ImportFileError(_("%(file)s ne contient aucun service.") % {"file": path.name})
+    schema = schema_file(DATA_INCLUSION_SERVICE)
+    choices = json_schema_choices(schema)
+    rules = [
+        dataclasses.replace(r, choices=choices[r.name]) if r.name in choices else r for r in json_schema_rules(schema)
+    ]
+    validate(frame, rules, path.name)
+    keys = frame["source"].str.strip() + "\x1f" + frame["id"].str.strip()
+    twice = keys.duplicated(keep="first")
+    if twice.any():
+        i = int(twice.to_numpy().nonzero()[0][0])
+        raise ImportFileError(
+            _("%(file)s, %(where)s, colonne « id » : service déjà présent plus haut (« %(value)s »).")
+            % {"file": path.name, "where": row_name(frame, i), "value": frame["id"].iloc[i][:80]}
+        )
+    owner = Q(organization__isnull=True) if scope.is_reference else Q(organization_id=scope.organization_id)
+    source = (
+        STRUCTURES_SOURCE
+        if scope.is_reference
+        else _("%(source)s — fichier importé par l'organisation") % {"source": STRUCTURES_SOURCE}
+    )
+    structures = Place.objects.filter(owner, kind=Place.Kind.MEDIATION, source=source)
+    structures = structures.filter(commune__in=scope.commune_codes())
+    wanted = set(frame["structure_id"].str.strip())
+    places = dict(structures.filter(external_id__in=wanted).values_list("external_id", "pk"))
+    attached = frame["structure_id"].str.strip().isin(places)
+    if not attached.any():
+        raise ImportFileError(
+            _(
+                "%(file)s : aucun de ses services n'appartient à une structure data·inclusion importée pour ce "
+                "territoire. Importez d'abord le fichier des structures (type « data·inclusion — structures »), "
+                "puis celui des services ; rien n'a été changé."
+            )
+            % {"file": path.name}
+        )
+    kept = frame[attached]
+    label = (
+        SERVICES_SOURCE
+        if scope.is_reference
+        else _("%(source)s — fichier importé par l'organisation") % {"source": SERVICES_SOURCE}
+    )
+    rows = [
+        PlaceService(
+            organization_id=scope.organization_id,
+            place_id=places[row["structure_id"].strip()],
+            external_id=str(row["id"]).strip()[:80],
+            name=str(row["nom"]).strip()[:300],
+            description=str(row["description"]).strip()[:2000],
+            kind=str(row.get("type", "")).strip()[:60],
+            thematiques=str(row.get("thematiques", "")).strip(),
+            publics=str(row.get("publics", "")).strip(),
+            fees=str(row.get("frais", "")).strip()[:60],
+            reception=str(row.get("modes_accueil", "")).strip()[:200],
+            source=label[:200],
+            vintage=str(row["date_maj"]).strip()[:10],
+        )
+        for row in kept.to_dict("records")
+    ]
+    with transaction.atomic():
+        PlaceService.objects.filter(owner, place__in=structures).delete()
+        PlaceService.objects.bulk_create(rows)
+    result = ImportResult("data_inclusion_services", path.name, rows=len(rows))
+    result.sources.add(label)
+    result.vintages.add(max(r.vintage for r in rows))
+    if (~attached).any():
+        left = int((~attached).sum())
+        result.notes.append(
+            ngettext(
+                "%(count)d service d'une structure absente du territoire ou hors des réseaux numériques écarté",
+                "%(count)d services de structures absentes du territoire ou hors des réseaux numériques écartés",
+                left,
+            )
+            % {"count": left}
         )
     return result
 

@@ -38,6 +38,8 @@ class DiagnosticForDocument:
     gaps: list[str]
     images: dict[str, bytes] = field(default_factory=dict)  # name → image bytes, e.g. "ifn_global", "coverage"
     image_format: str = "png"
+    # name → what the map shows beyond its title: its source and vintage, what a dot is and of when.
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 def settings_for(territory: Territory) -> TerritoryDiagnostic | None:
@@ -88,7 +90,7 @@ def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
                 departement=format_value(figure.departement.value, indicator),
                 source=figure.source,
                 vintage=figure.vintage,
-                note=str(indicator.note),
+                note=" ".join(n for n in (figure.scale_note, str(indicator.note)) if n),
             )
         )
     return rows
@@ -106,9 +108,15 @@ def coverage_sentence(diagnostic: Diagnostic) -> str:
         return f"Toutes les communes ont un lieu d'accompagnement à moins de {c.distance_km:g} km ({how})."
     share = f"{c.share_beyond:.1f}".replace(".", ",") if c.share_beyond is not None else "?"
     people = f"{c.population_beyond:,}".replace(",", "\u202f")
+    inhabitants = ngettext("%(people)s habitant", "%(people)s habitants", c.population_beyond) % {"people": people}
+    communes = ngettext(
+        "vivent dans %(count)d commune à plus de %(km)s km",
+        "vivent dans %(count)d communes à plus de %(km)s km",
+        c.communes_beyond,
+    ) % {"count": c.communes_beyond, "km": f"{c.distance_km:g}"}
     return (
-        f"{people} habitant(s), soit {share} % de la population, vivent dans {c.communes_beyond} commune(s) à plus de "
-        f"{c.distance_km:g} km du lieu d'accompagnement le plus proche ({how})."
+        f"{inhabitants}, soit {share}\u00a0% de la population, {communes} du lieu d'accompagnement le plus proche "
+        f"({how})."
     )
 
 
@@ -133,4 +141,5 @@ def for_roadmap(
         gaps=[str(g) for g in diagnostic.gaps],
         images=images,
         image_format=image_format,
+        captions={key: maps.caption_of(diagnostic, key) for key in maps_wanted},
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from diagnostics import actions as workflows
 from diagnostics import maps, national
-from diagnostics.analysis import FRAGILITY_RULE, build_diagnostic, distinct_places, format_value
+from diagnostics.analysis import FRAGILITY_RULE, build_diagnostic, distinct_places, format_value, place_services
 from diagnostics.forms import ImportForm, SynthesisForm
 from diagnostics.indicators import INDICATORS, MAP_INDICATORS
 from diagnostics.models import Place, ReferenceLoad, TerritoryDiagnostic
@@ -114,7 +114,7 @@ def territory_diagnostic(request: TenantRequest, territory_pk: int) -> HttpRespo
             "columns": TABLE_COLUMNS,
             "sort": sort,
             "rows": rows,
-            "places": distinct_places(places),
+            "places": distinct_places(places, place_services(diagnostic.communes.index, request.tenant.pk)),
             "conseillers": int(places.loc[places["kind"] == Place.Kind.CONSEILLER_NUMERIQUE, "staff"].dropna().sum()),
             "conseillers_vintage": " ; ".join(
                 dict.fromkeys(places.loc[places["kind"] == Place.Kind.CONSEILLER_NUMERIQUE, "vintage"])

@@ -3,6 +3,7 @@ Each is atomic, and refuses (`roadmap.actions.StaleEdit`) an edit started before
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from django.forms import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fiches.budget import euros
+from fiches.budget import euros, funder_label
 from fiches.forms import BudgetForm, FicheForm
 from fiches.models import (
     ActionChange,
@@ -187,8 +188,8 @@ def record_changes(action: Action, user: User | None, changes: list[tuple[str, s
     )
 
 
-def _plan_text(rows: dict[tuple[str, int], Decimal], labels: dict[str, str]) -> str:
-    return "\n".join(f"{labels[key]} {year} : {euros(amount)}" for (key, year), amount in sorted(rows.items()))
+def _plan_text(rows: dict[tuple[Any, int], Decimal], labels: Callable[[Any], str]) -> str:
+    return "\n".join(f"{labels(key)} {year} : {euros(amount)}" for (key, year), amount in sorted(rows.items()))
 
 
 @transaction.atomic
@@ -210,15 +211,21 @@ def save_budget(form: BudgetForm, user: User | None) -> Action:
             raise
     years = list(action.roadmap.years)
     conflicts = []
-    specs: list[tuple[Any, str, str, str, dict[str, str]]] = [
-        (ActionExpense, "kind", "expense", _("Dépenses"), {k: str(v) for k, v in ActionExpense.Kind.choices}),
-        (ActionFunding, "funder", "funding", _("Financements"), {k: str(v) for k, v in ActionFunding.Funder.choices}),
+    expense_labels = {k: str(v) for k, v in ActionExpense.Kind.choices}
+    specs: list[tuple[Any, tuple[str, ...], str, str, Callable[[Any], str]]] = [
+        (ActionExpense, ("kind",), "expense", _("Dépenses"), lambda key: expense_labels[key[0]]),
+        # A financing line's key is its category and its funder's name.
+        (ActionFunding, ("funder", "funder_name"), "funding", _("Financements"), funder_label),
     ]
-    for model, key_field, prefix, label, labels in specs:
+    for model, key_fields, prefix, label, labels in specs:
         manager = model._default_manager
         existing = manager.filter(action=action, year__in=years)
-        before = {(getattr(r, key_field), r.year): r.amount for r in existing}
-        after = form.amounts(prefix)
+        before = {(tuple(getattr(r, f) for f in key_fields), r.year): r.amount for r in existing}
+        after: dict[tuple[Any, int], Decimal] = (
+            dict(form.funding_amounts())
+            if prefix == "funding"
+            else {((key,), year): amount for (key, year), amount in form.amounts(prefix).items()}
+        )
         if before == after:
             continue
         changes = others.get(prefix)
@@ -229,7 +236,13 @@ def save_budget(form: BudgetForm, user: User | None) -> Action:
             continue
         existing.delete()
         manager.bulk_create(
-            model(organization_id=action.organization_id, action=action, year=year, amount=amount, **{key_field: key})
+            model(
+                organization_id=action.organization_id,
+                action=action,
+                year=year,
+                amount=amount,
+                **dict(zip(key_fields, key, strict=True)),
+            )
             for (key, year), amount in after.items()
         )
         record_changes(action, user, [(prefix, str(label), _plan_text(before, labels), _plan_text(after, labels))])

@@ -82,8 +82,14 @@ class Plan:
 
     years: list[int]
     expenses: Grid
-    fundings: Grid
+    fundings: Grid  # by category of funder (the guide's list)
     out_of_period: list[str] = field(default_factory=list)
+    # By funder: a category's line without a name, and each named funder, apart. Sums to the same as `fundings`.
+    by_funder: Grid | None = None
+
+    @property
+    def has_named_funders(self) -> bool:
+        return self.by_funder is not None and any(row.key[1] for row in self.by_funder.rows)
 
     @property
     def cost(self) -> Decimal:
@@ -135,14 +141,41 @@ class Plan:
 
 EXPENSE_ROWS = list(ActionExpense.Kind.choices)
 FUNDER_ROWS = list(ActionFunding.Funder.choices)
+FUNDER_LABELS = dict(ActionFunding.Funder.choices)
+
+# A financing amount's key by funder: (category, name); the name is "" for a line that names nobody.
+FunderKey = tuple[str, str]
 
 
-def _plan(years: list[int], expense_rows: Any, funding_rows: Any, out_of_period: list[str]) -> Plan:
+def funder_label(key: FunderKey) -> str:
+    """« FEDER — Europe (fonds) », or the category alone for a line without a name."""
+    category = str(FUNDER_LABELS.get(key[0], key[0]))
+    return f"{key[1]} — {category}" if key[1] else category
+
+
+def _funder_order(key: FunderKey) -> tuple[int, str, str]:
+    order = [k for k, _label in FUNDER_ROWS]
+    return (order.index(key[0]) if key[0] in order else len(order), key[1].casefold(), key[1])
+
+
+def _plan(
+    years: list[int],
+    expense_rows: Any,
+    named_rows: dict[tuple[FunderKey, int], Decimal],
+    out_of_period: list[str],
+) -> Plan:
+    """`named_rows`: financing by ((category, name), year); the category grid is its sum over the names."""
+    funding_rows: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for ((category, _name), year), amount in named_rows.items():
+        funding_rows[(category, year)] += amount
     expenses = Grid.build(years, EXPENSE_ROWS, expense_rows)
-    fundings = Grid.build(years, FUNDER_ROWS, funding_rows)
+    fundings = Grid.build(years, FUNDER_ROWS, dict(funding_rows))
+    funder_keys = sorted({key for key, _year in named_rows}, key=_funder_order)
+    by_funder = Grid.build(years, [(k, funder_label(k)) for k in funder_keys], named_rows, keep_empty_rows=False)
     expenses.with_shares(expenses.total)
     fundings.with_shares(expenses.total)
-    return Plan(years, expenses, fundings, out_of_period)
+    by_funder.with_shares(expenses.total)
+    return Plan(years, expenses, fundings, out_of_period, by_funder)
 
 
 def _out_of_period(rows: Iterable[tuple[int, Decimal]], years: range) -> list[str]:
@@ -153,12 +186,12 @@ def action_plan(action: Action) -> Plan:
     """The plan of one fiche action (two queries)."""
     years = action.roadmap.years
     expenses = list(action.expenses.values_list("kind", "year", "amount"))
-    fundings = list(action.fundings.values_list("funder", "year", "amount"))
-    out = _out_of_period([(y, a) for _k, y, a in expenses + fundings], years)
+    fundings = list(action.fundings.values_list("funder", "funder_name", "year", "amount"))
+    out = _out_of_period([(y, a) for _k, y, a in expenses] + [(y, a) for _k, _n, y, a in fundings], years)
     return _plan(
         list(years),
         {(k, y): a for k, y, a in expenses},
-        {(k, y): a for k, y, a in fundings},
+        {((k, n), y): a for k, n, y, a in fundings},
         out,
     )
 
@@ -167,17 +200,17 @@ def plans_by_action(roadmap: Roadmap) -> dict[int, Plan]:
     """The plan of every action of the roadmap that has an amount, from two queries."""
     years = roadmap.years
     expenses: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
-    fundings: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
+    fundings: dict[int, dict[tuple[FunderKey, int], Decimal]] = defaultdict(dict)
     all_rows: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for action_id, kind, year, amount in ActionExpense.objects.filter(action__roadmap=roadmap).values_list(
         "action_id", "kind", "year", "amount"
     ):
         expenses[action_id][(kind, year)] = amount
         all_rows[action_id].append((year, amount))
-    for action_id, funder, year, amount in ActionFunding.objects.filter(action__roadmap=roadmap).values_list(
-        "action_id", "funder", "year", "amount"
+    for action_id, funder, name, year, amount in ActionFunding.objects.filter(action__roadmap=roadmap).values_list(
+        "action_id", "funder", "funder_name", "year", "amount"
     ):
-        fundings[action_id][(funder, year)] = amount
+        fundings[action_id][((funder, name), year)] = amount
         all_rows[action_id].append((year, amount))
     return {
         i: _plan(list(years), expenses.get(i, {}), fundings.get(i, {}), _out_of_period(all_rows[i], years))
@@ -211,18 +244,24 @@ NO_DEFI = 0
 
 
 def roadmap_plan(roadmap: Roadmap) -> Consolidated:
-    """The consolidated plan by year, by défi and by funder, in five queries whatever the roadmap's size."""
+    """The consolidated plan by year, by défi, by category of funder and by named funder, in five queries whatever
+    the roadmap's size."""
     years = roadmap.years
     expenses = ActionExpense.objects.filter(action__roadmap=roadmap)
     fundings = ActionFunding.objects.filter(action__roadmap=roadmap)
     expense_sums = list(expenses.order_by().values_list("kind", "year").annotate(s=Sum("amount")))
-    funding_sums = list(fundings.order_by().values_list("funder", "year").annotate(s=Sum("amount")))
+    funding_sums = list(fundings.order_by().values_list("funder", "funder_name", "year").annotate(s=Sum("amount")))
     defi_sums = list(expenses.order_by().values_list("action__chantier__defi", "year").annotate(s=Sum("amount")))
     defi_funding = list(fundings.order_by().values_list("action__chantier__defi").annotate(s=Sum("amount")))
     defis = list(Defi.objects.filter(roadmap=roadmap).order_by("order", "pk").values_list("pk", "order", "title"))
 
-    out = _out_of_period([(y, a) for _k, y, a in expense_sums + funding_sums], years)
-    plan = _plan(list(years), {(k, y): a for k, y, a in expense_sums}, {(k, y): a for k, y, a in funding_sums}, out)
+    out = _out_of_period([(y, a) for _k, y, a in expense_sums] + [(y, a) for _k, _n, y, a in funding_sums], years)
+    plan = _plan(
+        list(years),
+        {(k, y): a for k, y, a in expense_sums},
+        {((k, n), y): a for k, n, y, a in funding_sums},
+        out,
+    )
     defi_labels: list[tuple[Any, str | Promise]] = [(pk, f"D{order} · {title}") for pk, order, title in defis]
     defi_labels.append((NO_DEFI, _("Chantiers hors défi")))
     by_defi = Grid.build(

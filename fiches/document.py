@@ -69,6 +69,9 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "years": plan.years,
         "expenses": grid_data(plan.expenses),
         "fundings": grid_data(plan.fundings),
+        # By named funder, shown when a line names one (an adopted version frozen before had none).
+        "by_funder": grid_data(plan.by_funder) if plan.by_funder is not None else None,
+        "named_funders": plan.has_named_funders,
         "cost": plan.cost,
         "financed": plan.financed,
         "gap": plan.gap,
@@ -192,6 +195,7 @@ def diagnostic_synthesis(roadmap: Roadmap) -> dict[str, Any] | None:
         getattr(result, "image_format", "png"), "image/png"
     )
     images = getattr(result, "images", {}) or {}
+    notes = getattr(result, "captions", {}) or {}
     return {
         "territory": str(getattr(result, "territory_name", "")),
         "summary": str(getattr(result, "synthesis", "") or ""),
@@ -211,6 +215,8 @@ def diagnostic_synthesis(roadmap: Roadmap) -> dict[str, Any] | None:
             {
                 "image": f"data:{mime};base64,{base64.b64encode(content).decode()}",
                 "caption": str(MAP_CAPTIONS.get(name, "")),
+                # Source and vintage, and what a dot is: a map is read on paper, without the diagnostic's page.
+                "note": str(notes.get(name, "")),
             }
             for name, content in images.items()
             if content
@@ -239,8 +245,41 @@ def with_revision(roadmap: Roadmap, document: dict[str, Any], partial: bool = Fa
     return document
 
 
-def roadmap_document(roadmap: Roadmap, with_fiches: bool = True) -> dict[str, Any]:
-    """Everything the roadmap PDF shows, as JSON-ready data (a fixed number of queries)."""
+# The governance bodies' members who are people of the directory come from the app that keeps it
+# (projectgroup/exporters.py registers it), so that this document names no step app. The provider gets the roadmap
+# and its bodies and answers, for each body's pk, the lines to print: its linked people, then the free-text lines
+# no linked person matches. Without a provider, the free-text lines.
+GovernanceMembers = Callable[[Roadmap, list[GovernanceBody]], dict[int, list[str]]]
+_governance_member_providers: list[GovernanceMembers] = []
+
+
+def provides_governance_members(provider: GovernanceMembers) -> GovernanceMembers:
+    if provider not in _governance_member_providers:
+        _governance_member_providers.append(provider)
+    return provider
+
+
+def governance_data(roadmap: Roadmap) -> list[dict[str, Any]]:
+    """The roadmap's governance bodies with their members (two queries with a provider, one without)."""
+    bodies = list(GovernanceBody.objects.filter(roadmap=roadmap).order_by("kind", "pk"))
+    members = _governance_member_providers[0](roadmap, bodies) if bodies and _governance_member_providers else {}
+    return [
+        {
+            "kind": b.get_kind_display(),
+            "name": b.name,
+            "members": members.get(b.pk, b.member_lines()),
+            "frequency": b.frequency,
+            "role": b.role,
+        }
+        for b in bodies
+    ]
+
+
+def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic: bool = True) -> dict[str, Any]:
+    """Everything the roadmap PDF shows, as JSON-ready data (a fixed number of queries).
+
+    `with_diagnostic=False` leaves out the diagnostic's synthesis (its maps take seconds), for a document that is
+    only compared with the adopted version (which never compares the diagnostic)."""
     years = list(roadmap.years)
     enjeux = list(Enjeu.objects.filter(roadmap=roadmap).order_by("order", "pk"))
     defis = list(Defi.objects.filter(roadmap=roadmap).prefetch_related("enjeux").order_by("order", "pk"))
@@ -298,7 +337,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True) -> dict[str, An
             "population": population,
         },
         "years": years,
-        "diagnostic": diagnostic_synthesis(roadmap),
+        "diagnostic": diagnostic_synthesis(roadmap) if with_diagnostic else None,
         "enjeux": [
             {
                 "ref": e.ref,
@@ -342,16 +381,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True) -> dict[str, An
             for c in chantiers
             if c.defi_id is None
         ],
-        "governance": [
-            {
-                "kind": b.get_kind_display(),
-                "name": b.name,
-                "members": b.member_lines(),
-                "frequency": b.frequency,
-                "role": b.role,
-            }
-            for b in GovernanceBody.objects.filter(roadmap=roadmap).order_by("kind", "pk")
-        ],
+        "governance": governance_data(roadmap),
         "engagements": [{"action": f["ref"], "title": f["title"], **e} for f in fiches for e in f["engagements"]],
         "plan": plan_data(consolidated.plan),
         "by_defi": list(defi_rows.values()),

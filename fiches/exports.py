@@ -190,6 +190,19 @@ def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progres
     )
 
 
+def working_version_mark(roadmap: Roadmap) -> str:
+    """« Version de travail… » for a budget the élus have not adopted as it stands; "" for the adopted one."""
+    from fiches.document import roadmap_document, with_revision
+
+    adopted = roadmap.status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE)
+    if roadmap.adopted_on is None:  # never adopted: nothing to compare with
+        return str(_("Version de travail — feuille de route non adoptée"))
+    revision = with_revision(roadmap, roadmap_document(roadmap, with_diagnostic=False)).get("revision") or {}
+    if revision.get("modified"):
+        return str(revision["mark"])
+    return "" if adopted else str(_("Version de travail — révision en cours de la version adoptée"))
+
+
 def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     """The budget workbook: a synthesis, a sheet per défi, the detail of expenses and financing.
 
@@ -211,23 +224,35 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
         action__roadmap=roadmap, year__in=years
     ).values_list("action_id", "kind", "year", "amount"):
         expenses[(action_id, kind, year)] = amount
-    fundings: dict[tuple[int, str, int], Decimal] = {}
-    for action_id, funder, year, amount in ActionFunding.objects.filter(
+    # Financing by action, category and funder's name ("" when the line names nobody).
+    fundings: dict[tuple[int, str, str, int], Decimal] = {}
+    for action_id, funder, name, year, amount in ActionFunding.objects.filter(
         action__roadmap=roadmap, year__in=years
-    ).values_list("action_id", "funder", "year", "amount"):
-        fundings[(action_id, funder, year)] = amount
+    ).values_list("action_id", "funder", "funder_name", "year", "amount"):
+        fundings[(action_id, funder, name, year)] = amount
+    funder_names: dict[int, dict[str, list[str]]] = {}
+    for action_id, funder, name, _year in fundings:
+        names = funder_names.setdefault(action_id, {}).setdefault(funder, [])
+        if name not in names:
+            names.append(name)
     consolidated = roadmap_plan(roadmap)
     plan = consolidated.plan
+    mark = working_version_mark(roadmap)
     progress(40)
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties(
-        {"title": f"{_('Budget et plan de financement')} · {roadmap.title}", "author": roadmap.organization.name}
+        {
+            "title": f"{_('Budget et plan de financement')} · {roadmap.title}",
+            "author": roadmap.organization.name,
+            "status": mark or str(_("Adoptée")),
+        }
     )
     money_pattern = '#,##0.00\\ "€";-#,##0.00\\ "€";"–"'
     title_f = book.add_format({"bold": True, "font_size": 13})
     note_f = book.add_format({"italic": True, "font_color": "#5B6372"})
+    mark_f = book.add_format({"bold": True, "font_color": "#B3261E"})
     head_f = book.add_format({"bold": True, "bg_color": "#E9EEF7", "border": 1, "text_wrap": True, "valign": "top"})
     year_f = book.add_format({"bold": True, "bg_color": "#E9EEF7", "border": 1, "num_format": "0", "align": "right"})
     label_f = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
@@ -248,7 +273,9 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
         sheet.fit_to_pages(1, 0)  # one page wide, as many pages down as needed
         sheet.repeat_rows(0, header_rows - 1)
         sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-        sheet.set_header(f"&L&8{roadmap.title}&R&8{sheet.name}")
+        # A working version says so on every printed page, as the PDF does.
+        middle = f'&C&8&"-,Bold"{mark.replace("&", "&&")}' if mark else ""
+        sheet.set_header(f"&L&8{roadmap.title.replace('&', '&&')}{middle}&R&8{sheet.name}")
         sheet.set_footer(f"&L&8{roadmap.organization.name}&R&8&P / &N")
         sheet.print_area(0, 0, sheet.dim_rowmax or 0, columns - 1)
 
@@ -313,11 +340,22 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
         for kind, label in ActionExpense.Kind.choices
         if any(expenses.get((a.pk, kind, y)) for y in years)
     ]
+
+    def funded_action(action: Action, name: str) -> str:
+        return f"{action.ref} · {action.title}" + (f" — {name}" if name else "")
+
+    # One row per action, category and named funder: the category is the key the synthesis sums by.
     funding_rows = [
-        (str(label), defi_of(a), f"{a.ref} · {a.title}", [fundings.get((a.pk, funder, y), Decimal("0")) for y in years])
+        (
+            str(label),
+            defi_of(a),
+            funded_action(a, name),
+            [fundings.get((a.pk, funder, name, y), Decimal("0")) for y in years],
+        )
         for a in actions
         for funder, label in ActionFunding.Funder.choices
-        if any(fundings.get((a.pk, funder, y)) for y in years)
+        for name in sorted(funder_names.get(a.pk, {}).get(funder, []), key=lambda n: (n.casefold(), n))
+        if any(fundings.get((a.pk, funder, name, y)) for y in years)
     ]
 
     # The synthesis first: the sheet a reader opens.
@@ -325,8 +363,9 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     by_defi = book.add_worksheet(str(_("Par défi"))[:31])
     expense_sheet, expense_total = detail(str(_("Dépenses")), str(_("Nature")), expense_rows, str(_("Coût total TTC")))
     funding_sheet, funding_total = detail(
-        str(_("Financements")), str(_("Financeur")), funding_rows, str(_("Total financé"))
+        str(_("Financements")), str(_("Catégorie de financeur")), funding_rows, str(_("Total financé"))
     )
+    named_sheet = book.add_worksheet(str(_("Par financeur"))[:31]) if plan.has_named_funders else None
     progress(70)
 
     def sumif(sheet: Any, last_row: int, key_col: int, key: str, year_index: int) -> str:
@@ -337,12 +376,11 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
 
     summary.write_string(0, 0, str(_("Budget et plan de financement")), title_f)
     summary.write_string(0, 1, roadmap.title, title_f)
-    summary.write_string(
-        1,
-        0,
-        str(_("Période %(start)s–%(end)s · montants TTC, en euros")) % {"start": years[0], "end": years[-1]},
-        note_f,
-    )
+    period = str(_("Période %(start)s–%(end)s · montants TTC, en euros")) % {"start": years[0], "end": years[-1]}
+    if mark:
+        summary.write_string(1, 0, f"{mark.upper()} · {period}", mark_f)
+    else:
+        summary.write_string(1, 0, period, note_f)
     total_col = 1 + n  # B.. are the years, then the total, then the share
     header(summary, 2, [str(_("Poste"))], [str(_("Total")), str(_("% du coût"))])
     row = 3
@@ -447,6 +485,28 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     by_defi.freeze_panes(1, 1)
     print_setup(by_defi, 1, 5 + n)
 
+    # By funder, when a line names one: each named funder and each category's unnamed lines, the same figures as
+    # the page and the PDF (fiches.budget.Plan.by_funder); its total is the synthesis' « Total financé ».
+    if named_sheet is not None and plan.by_funder is not None:
+        header(named_sheet, 0, [str(_("Financeur (catégorie)"))], [str(_("Total")), str(_("% du coût"))])
+        funder_rows = plan.by_funder.rows
+        for r, grid_row in enumerate(funder_rows, start=1):
+            named_sheet.write_string(r, 0, str(grid_row.label), label_f)
+            for i, amount in enumerate(grid_row.cells):
+                named_sheet.write_number(r, 1 + i, amount, money_f)
+            named_sheet.write_formula(r, 1 + n, f"=SUM(B{r + 1}:{xl_col_to_name(n)}{r + 1})", total_f, grid_row.total)
+            named_sheet.write_number(r, 2 + n, float(grid_row.share or 0) / 100, share_f)
+        last = len(funder_rows) + 1
+        named_sheet.write_string(last, 0, str(_("Total financé")), total_label_f)
+        for c in range(1, 2 + n):
+            col = xl_col_to_name(c)
+            value = plan.by_funder.year_totals[c - 1] if c <= n else plan.by_funder.total
+            named_sheet.write_formula(last, c, f"=SUM({col}2:{col}{last})", total_f, value)
+        named_sheet.set_column(0, 0, 50)
+        named_sheet.set_column(1, 2 + n, 15)
+        named_sheet.freeze_panes(1, 1)
+        print_setup(named_sheet, 1, 3 + n)
+
     book.close()
     return Rendered(buffer.getvalue())
 
@@ -539,10 +599,13 @@ def _docx_plan(doc: Any, plan: dict[str, Any]) -> None:
     def money(value: Any) -> str:
         return euros(Decimal(value))
 
-    for grid, title, total_label in (
+    grids = [
         (plan["expenses"], _("Dépenses (TTC)"), _("Coût total")),
         (plan["fundings"], _("Financements"), _("Total financé")),
-    ):
+    ]
+    if plan.get("named_funders"):
+        grids.append((plan["by_funder"], _("Financement par financeur"), _("Total financé")))
+    for grid, title, total_label in grids:
         t = doc.add_table(rows=0, cols=len(years) + 3)
         t.style = "Table Grid"
         fill(t.add_row().cells, [title, *map(str, years), _("Total"), _("% du coût")], bold=True)
@@ -692,8 +755,10 @@ def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered
     if document["governance"]:
         doc.add_heading(_("La gouvernance"), level=1)
         for b in document["governance"]:
-            members = ", ".join(b["members"])
-            doc.add_paragraph(f"{b['name']} ({b['kind']}) — {members}".rstrip(" —"), style="List Bullet")
+            # One member a line, as in the PDF: a linked member's line has its own commas (function, structure).
+            doc.add_paragraph(f"{b['name']} ({b['kind']})", style="List Bullet")
+            for member in b["members"]:
+                doc.add_paragraph(member, style="List Bullet 2")
     if document["engagements"]:
         doc.add_heading(_("Les engagements des acteurs"), level=1)
         for e in document["engagements"]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fiches.models import (
     FICHE_FIELDS,
+    FUNDER_HELP,
     ActionExpense,
     ActionFunding,
     ActionPartner,
@@ -131,6 +132,9 @@ class AmountField(FrenchDecimalField):
 class BudgetForm(SeenVersionForm):
     """The expense and financing grid of one fiche action: one field per row and year of the roadmap.
 
+    Financing: one line per category of funder, with an optional funder's name (« FEDER »); below, extra lines for
+    a second funder of the same category (FEDER and FSE+), each with its category and its name.
+
     `seen_version` is the fiche's `updated_at`; `fiches.actions.save_budget` compares it under the fiche's lock."""
 
     stale_message = _(
@@ -138,23 +142,74 @@ class BudgetForm(SeenVersionForm):
         "Votre saisie est conservée ci-dessous mais n'a pas été enregistrée : rechargez la page dans un "
         "autre onglet pour voir la version actuelle, puis reportez vos montants."
     )
+    BLANK_EXTRA_LINES = 2
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
         self.years = list(action.roadmap.years)
-        if not self.is_bound:
+        categories = [key for key, _label in ActionFunding.Funder.choices]
+        # Each category's first line (the unnamed one, else the first name) goes on the category's row.
+        lines: dict[str, list[str]] = {}
+        amounts: dict[tuple[str, str, int], Decimal] = {}
+        for funder, name, year, amount in action.fundings.values_list("funder", "funder_name", "year", "amount"):
+            amounts[(funder, name, year)] = amount
+            if name not in lines.setdefault(funder, []):
+                lines[funder].append(name)
+        main = {f: sorted(names, key=lambda n: (n != "", n.casefold(), n))[0] for f, names in lines.items()}
+        extras = sorted(
+            ((f, n) for f, names in lines.items() for n in names if n != main[f]),
+            key=lambda line: (categories.index(line[0]) if line[0] in categories else 99, line[1].casefold()),
+        )
+        if self.is_bound:
+            # As many extra lines as were posted (the page may have had more than the saved ones).
+            posted = {k.split("_")[1] for k in self.data if k.startswith("fundingx_") and k.count("_") >= 2}
+            extra_count = max(len(extras) + self.BLANK_EXTRA_LINES, len(posted))
+        else:
+            extra_count = len(extras) + self.BLANK_EXTRA_LINES
             self.initial["seen_version"] = action.updated_at.isoformat()
             for kind, year, amount in action.expenses.values_list("kind", "year", "amount"):
                 self.initial[f"expense_{kind}_{year}"] = amount
-            for funder, year, amount in action.fundings.values_list("funder", "year", "amount"):
-                self.initial[f"funding_{funder}_{year}"] = amount
+            for funder, name in main.items():
+                self.initial[f"funding_{funder}_name"] = name
+                for year in self.years:
+                    if (funder, name, year) in amounts:
+                        self.initial[f"funding_{funder}_{year}"] = amounts[(funder, name, year)]
+            for i, (funder, name) in enumerate(extras):
+                self.initial[f"fundingx_{i}_funder"] = funder
+                self.initial[f"fundingx_{i}_name"] = name
+                for year in self.years:
+                    if (funder, name, year) in amounts:
+                        self.initial[f"fundingx_{i}_{year}"] = amounts[(funder, name, year)]
         for kind, label in ActionExpense.Kind.choices:
             for year in self.years:
                 self.fields[f"expense_{kind}_{year}"] = AmountField(label=f"{label} {year}")
+        name_field = ActionFunding._meta.get_field("funder_name")
         for funder, label in ActionFunding.Funder.choices:
+            self.fields[f"funding_{funder}_name"] = forms.CharField(
+                label=_("Nom du financeur — %(category)s") % {"category": label},
+                required=False,
+                max_length=name_field.max_length,
+                help_text=FUNDER_HELP.get(funder, ""),
+            )
             for year in self.years:
                 self.fields[f"funding_{funder}_{year}"] = AmountField(label=f"{label} {year}")
+        self.extra_count = extra_count
+        for i in range(extra_count):
+            self.fields[f"fundingx_{i}_funder"] = forms.ChoiceField(
+                label=_("Catégorie du financeur supplémentaire %(n)s") % {"n": i + 1},
+                choices=[("", "—"), *ActionFunding.Funder.choices],
+                required=False,
+            )
+            self.fields[f"fundingx_{i}_name"] = forms.CharField(
+                label=_("Nom du financeur supplémentaire %(n)s") % {"n": i + 1},
+                required=False,
+                max_length=name_field.max_length,
+            )
+            for year in self.years:
+                self.fields[f"fundingx_{i}_{year}"] = AmountField(
+                    label=_("Financeur supplémentaire %(n)s, %(year)s") % {"n": i + 1, "year": year}
+                )
 
     def rows(self, prefix: str, choices: list[tuple[str, Any]]) -> list[tuple[str, list[forms.BoundField]]]:
         return [(str(label), [self[f"{prefix}_{key}_{year}"] for year in self.years]) for key, label in choices]
@@ -162,15 +217,76 @@ class BudgetForm(SeenVersionForm):
     def expense_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return self.rows("expense", ActionExpense.Kind.choices)
 
-    def funding_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return self.rows("funding", ActionFunding.Funder.choices)
+    def funding_rows(self) -> list[tuple[str, forms.BoundField, str, list[forms.BoundField]]]:
+        """Per category: its label, its name field, what it covers, its amounts."""
+        return [
+            (str(label), self[f"funding_{key}_name"], str(FUNDER_HELP.get(key, "")), fields)
+            for (key, label), (_label, fields) in zip(
+                ActionFunding.Funder.choices, self.rows("funding", ActionFunding.Funder.choices), strict=True
+            )
+        ]
+
+    def extra_funding_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, list[forms.BoundField]]]:
+        return [
+            (
+                self[f"fundingx_{i}_funder"],
+                self[f"fundingx_{i}_name"],
+                [self[f"fundingx_{i}_{year}"] for year in self.years],
+            )
+            for i in range(self.extra_count)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: set[tuple[str, str]] = set()
+        for funder, _label in ActionFunding.Funder.choices:
+            if any(cleaned.get(f"funding_{funder}_{year}") for year in self.years):
+                seen.add((funder, (cleaned.get(f"funding_{funder}_name") or "").strip()))
+        for i in range(self.extra_count):
+            funder = cleaned.get(f"fundingx_{i}_funder") or ""
+            name = (cleaned.get(f"fundingx_{i}_name") or "").strip()
+            has_amount = any(cleaned.get(f"fundingx_{i}_{year}") for year in self.years)
+            if not has_amount:
+                continue
+            if not funder:
+                self.add_error(f"fundingx_{i}_funder", _("Choisissez la catégorie de ce financeur."))
+            if not name:
+                self.add_error(
+                    f"fundingx_{i}_name",
+                    _("Nommez ce financeur : c'est son nom qui le distingue de la ligne de sa catégorie."),
+                )
+            elif funder and (funder, name) in seen:
+                self.add_error(
+                    f"fundingx_{i}_name",
+                    _("« %(name)s » figure déjà dans cette catégorie : une seule ligne par financeur.")
+                    % {"name": name},
+                )
+            seen.add((funder, name))
+        return cleaned
 
     def amounts(self, prefix: str) -> dict[tuple[str, int], Decimal]:
         found = {}
         for name, value in self.cleaned_data.items():
-            if name.startswith(prefix + "_") and value:
+            if name.startswith(prefix + "_") and value and not name.endswith("_name"):
                 key, year = name.removeprefix(prefix + "_").rsplit("_", 1)
                 found[(key, int(year))] = value
+        return found
+
+    def funding_amounts(self) -> dict[tuple[tuple[str, str], int], Decimal]:
+        """Financing by ((category, funder's name), year)."""
+        found: dict[tuple[tuple[str, str], int], Decimal] = {}
+        data = self.cleaned_data
+        for funder, _label in ActionFunding.Funder.choices:
+            name = (data.get(f"funding_{funder}_name") or "").strip()
+            for year in self.years:
+                if data.get(f"funding_{funder}_{year}"):
+                    found[((funder, name), year)] = data[f"funding_{funder}_{year}"]
+        for i in range(self.extra_count):
+            funder = data.get(f"fundingx_{i}_funder") or ""
+            name = (data.get(f"fundingx_{i}_name") or "").strip()
+            for year in self.years:
+                if funder and data.get(f"fundingx_{i}_{year}"):
+                    found[((funder, name), year)] = data[f"fundingx_{i}_{year}"]
         return found
 
 

@@ -89,8 +89,27 @@ class ActionExpense(models.Model):
         _year_in_period(self, self.year)
 
 
+# What each category of funder covers, shown beside the financing grid: the guide's list, made unambiguous.
+FUNDER_HELP = {
+    "collectivite": _(
+        "Une autre collectivité que la structure porteuse (commune, EPCI, syndicat…) qui verse une participation."
+    ),
+    "etat": _("Crédits de l'État : préfecture, ANCT (France services, Conseillers numériques), DSIL, DETR…"),
+    "region": _("Subventions ou appels à projets du conseil régional."),
+    "departement": _("Subventions ou appels à projets du conseil départemental."),
+    "europe": _("Fonds européens (FEDER, FSE+, LEADER…) : nommez le fonds."),
+    "autre_public": _("Tout autre financeur public : CAF, Banque des Territoires, caisses de retraite… Nommez-le."),
+    "prive": _("Entreprises, fondations, mécénat : nommez le financeur."),
+    "autofinancement": _(
+        "Ce que la structure porteuse de l'action paie sur son propre budget (y compris la valorisation de son "
+        "personnel)."
+    ),
+}
+
+
 class ActionFunding(models.Model):
-    """A financing line of a fiche action: one type of funder, one year."""
+    """A financing line of a fiche action: a category of funder (the guide's list), optionally the funder's name,
+    one year. Two funders of one category (FEDER and FSE+) are two lines, told apart by their names."""
 
     class Funder(models.TextChoices):
         COLLECTIVITE = "collectivite", _("Collectivité")
@@ -105,19 +124,31 @@ class ActionFunding(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_fundings")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="fundings")
     year = models.PositiveSmallIntegerField(_("année"))
-    funder = models.CharField(_("financeur"), max_length=20, choices=Funder.choices)
+    funder = models.CharField(_("catégorie de financeur"), max_length=20, choices=Funder.choices)
+    funder_name = models.CharField(
+        _("financeur (nom)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Facultatif : qui finance exactement (« FEDER », « Banque des Territoires », « Fondation Orange », "
+            "« Commune de Trélissac »…). Le plan consolidé se lit alors aussi par financeur."
+        ),
+    )
     amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2, validators=money_validators)
 
     class Meta:
         verbose_name = _("financement")
-        ordering = ["year", "funder"]
+        ordering = ["year", "funder", "funder_name"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "year", "funder"], name="funding_one_per_year_funder"),
+            models.UniqueConstraint(
+                fields=["action", "year", "funder", "funder_name"], name="funding_one_per_year_funder_name"
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="funding_amount_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_funder_display()} {self.year} : {self.amount} €"
+        who = f"{self.get_funder_display()} — {self.funder_name}" if self.funder_name else self.get_funder_display()
+        return f"{who} {self.year} : {self.amount} €"
 
     def clean(self) -> None:
         _year_in_period(self, self.year)

@@ -16,23 +16,11 @@ from django.utils.translation import gettext as _
 from inspiration.models import Experience, Inspiration, Report, SiteVisit
 from projectgroup.models import Meeting, MeetingKind
 from roadmap.models import Action, Chantier, Defi, Roadmap
-from tenancy.models import Membership, Organization, Role, User
+from tenancy.models import Membership, Organization, User
 
 
 class Refused(Exception):
     """A write the current state does not allow; its message is shown to the person."""
-
-
-def is_moderator(user: Any, organization: Organization | None) -> bool:
-    """Moderators of the commons are operator staff, or hub staff acting from their hub (administrateur or
-    contributeur of an organisation of kind « hub »)."""
-    if getattr(user, "is_staff", False):
-        return True
-    if organization is None or organization.kind != Organization.Kind.HUB:
-        return False
-    return Membership.objects.filter(
-        user=user, organization=organization, role__in=(Role.ADMINISTRATEUR, Role.CONTRIBUTEUR)
-    ).exists()
 
 
 def _locked_visible(experience_pk: int, organization: Organization) -> Experience:

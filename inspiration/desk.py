@@ -1,5 +1,9 @@
 """The hub's desk: one page across every organisation a person belongs to, in a fixed number of queries whatever
-the number of organisations (tests/inspiration/test_desk.py counts them at two sizes)."""
+the number of organisations (tests/inspiration/test_desk.py counts them at two sizes).
+
+Each roadmap's seven steps come from the step registry (roadmap.steps), which computes one roadmap at a time: the
+desk loads them beside each roadmap from `inspiration:desk_steps`, under the roadmap's own organisation, so the page
+itself keeps its fixed cost and each strip the registry's."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from inspiration.models import Experience, Inspiration
 from projectgroup.models import Meeting, Milestone
 from roadmap.models import Roadmap
 from tenancy.models import Organization
+from tenancy.paths import organization_path, public_reverse
 
 MEETINGS_AHEAD = timedelta(days=60)
 MILESTONES_AHEAD = timedelta(days=90)
@@ -23,8 +28,9 @@ SHOWN = 5  # per organisation
 @dataclass
 class RoadmapLine:
     roadmap: Roadmap
-    steps: list[tuple[int, bool]]  # the method's steps this page can tell from the spine: (number, done)
     adopted: bool
+    steps_url: str  # its seven steps, from the registry, under the roadmap's organisation
+    page_url: str
 
 
 @dataclass
@@ -53,34 +59,27 @@ class Desk:
 def build_desk(organizations: list[Organization]) -> Desk:
     ids = [o.pk for o in organizations]
     entries = {o.pk: DeskEntry(o) for o in organizations}
-    # 1. Each roadmap with what the spine says of steps 3, 4 and 6.
-    roadmaps = (
-        Roadmap.objects.filter(organization_id__in=ids)
-        .annotate(
-            n_enjeux=Count("enjeux", distinct=True),
-            n_chantiers=Count("chantiers", distinct=True),
-            n_actions=Count("actions", distinct=True),
+    # 1. Each roadmap, with the addresses of its steps and its page in its own organisation.
+    for roadmap in Roadmap.objects.filter(organization_id__in=ids).order_by(
+        "organization__name", "-period_start", "pk"
+    ):
+        adopted = roadmap.status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE)
+        slug = entries[roadmap.organization_id].organization.slug
+        entries[roadmap.organization_id].roadmaps.append(
+            RoadmapLine(
+                roadmap,
+                adopted,
+                organization_path(slug, public_reverse("inspiration:desk_steps", kwargs={"roadmap_pk": roadmap.pk})),
+                organization_path(slug, public_reverse("roadmap:detail", kwargs={"roadmap_pk": roadmap.pk})),
+            )
         )
-        .order_by("organization__name", "-period_start", "pk")
-    )
-    # 2. Inspirations drawn by these organisations (steps 5 and the suggestions below).
+    # 2. Inspirations drawn by these organisations (the suggestions below).
     drawn: dict[int, set[int]] = defaultdict(set)
-    inspired_roadmaps: set[int] = set()
-    for organization_id, experience_id, roadmap_id in Inspiration.objects.filter(organization_id__in=ids).values_list(
-        "organization_id", "experience_id", "roadmap_id"
+    for organization_id, experience_id in Inspiration.objects.filter(organization_id__in=ids).values_list(
+        "organization_id", "experience_id"
     ):
         drawn[organization_id].add(experience_id)
-        inspired_roadmaps.add(roadmap_id)
         entries[organization_id].inspirations += 1
-    for roadmap in roadmaps:
-        adopted = roadmap.status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE)
-        steps = [
-            (3, roadmap.n_enjeux > 0),
-            (4, roadmap.n_chantiers > 0),
-            (5, roadmap.pk in inspired_roadmaps),
-            (6, roadmap.n_actions > 0 and adopted),
-        ]
-        entries[roadmap.organization_id].roadmaps.append(RoadmapLine(roadmap, steps, adopted))
     # 3. The experiences of these organisations: counts, and the published ones to pass on.
     experiences = list(
         Experience.objects.filter(organization_id__in=ids)

@@ -197,6 +197,11 @@ class ReportForm(forms.ModelForm):
         fields = ["reason", "comment"]
         widgets = {"reason": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons: no « --------- » choice, checked at first; the person picks a reason.
+        self.fields["reason"].choices = Report.Reason.choices  # type: ignore[attr-defined]
+
 
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(choices=[("unpublish", _("Retirer du commun")), ("dismiss", _("Classer sans suite"))])
@@ -272,3 +277,8 @@ class VisitFeedbackForm(forms.ModelForm):
             "takeaway": forms.Textarea(attrs={"rows": 3}),
             "to_try": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons from 1 to 5, none checked in advance (no « --------- » choice).
+        self.fields["usefulness"].choices = VisitFeedback._meta.get_field("usefulness").choices  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("inspiration/recueils/", views.recueil_list, name="recueil_list"),
     path("inspiration/recueils/<int:recueil_pk>/", views.recueil_detail, name="recueil"),
     path("inspiration/bureau/", views.desk, name="desk"),
+    path("inspiration/bureau/feuilles-de-route/<int:roadmap_pk>/etapes/", views.desk_steps, name="desk_steps"),
 ]
 urlpatterns += [
     path("inspiration/visites/", views.visit_list, name="visit_list"),

@@ -35,7 +35,14 @@ from inspiration.forms import (
 from inspiration.models import Experience, ExperienceDocument, Inspiration, Report, SiteVisit
 from inspiration.search import Criteria, highlighted, match_prefixes, search, with_details
 from projectgroup.models import MeetingKind
-from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
+from tenancy.access import (
+    Permission,
+    TenantRequest,
+    editor_required,
+    may,
+    member_required,
+    read_or_edit_required,
+)
 from tenancy.models import Membership, User
 from tenancy.paths import public_reverse
 
@@ -287,7 +294,8 @@ def document_delete(request: TenantRequest, experiencedocument_pk: int) -> HttpR
 @member_required
 @require_safe
 def moderation(request: TenantRequest) -> HttpResponse:
-    moderator = workflows.is_moderator(request.user, request.tenant)
+    """The commons' report queue, for its moderators (`moderate_commons`); others learn who moderates."""
+    moderator = may(request.membership, Permission.MODERATE_COMMONS, request.user)
     reports = (
         Report.objects.filter(outcome=Report.Outcome.OPEN, experience__published_at__isnull=False)
         .select_related("experience__organization", "organization")
@@ -303,9 +311,9 @@ def moderation(request: TenantRequest) -> HttpResponse:
 @member_required
 @require_POST
 def report_handle(request: TenantRequest, report_pk: int) -> HttpResponse:
-    if not workflows.is_moderator(request.user, request.tenant):
-        # Our own report is there for us (403); another organisation's is not (404).
-        get_object_or_404(request.tenant.experience_reports, pk=report_pk)
+    # `moderate_commons` (tenancy.access): hub staff from their hub, operator staff. Reports come from every
+    # organisation: a moderator handles any open one, whoever sent it.
+    if not may(request.membership, Permission.MODERATE_COMMONS, request.user):
         raise PermissionDenied
     report = get_object_or_404(Report.objects.select_related("experience"), pk=report_pk)
     form = ModerationForm(request.POST)
@@ -357,6 +365,17 @@ def recueil_detail(request: TenantRequest, recueil_pk: int) -> HttpResponse:
         "inspiration/recueil_detail.html",
         {"recueil": recueil, "selected": recueil.selected(), "candidates": candidates, "chosen": chosen, "jobs": jobs},
     )
+
+
+@member_required
+@require_safe
+def desk_steps(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
+    """One roadmap's seven steps, from the step registry, for its line on the hub's desk (loaded by the desk under
+    the roadmap's organisation; the registry's fixed cost per roadmap, the desk's own fixed cost per page)."""
+    from roadmap.steps import roadmap_steps
+
+    roadmap = get_object_or_404(request.tenant.roadmaps, pk=roadmap_pk)
+    return render(request, "inspiration/desk_steps.html", {"roadmap": roadmap, "steps": roadmap_steps(roadmap)})
 
 
 @member_required

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,12 +15,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fiches.models import GovernanceBody
 from projectgroup import importers
 from projectgroup.models import (
     Actor,
     ActorImport,
     Attendance,
     AttendanceSource,
+    BodyMember,
     Contact,
     DefinitionVersion,
     GroupMember,
@@ -52,6 +55,64 @@ def start_import(organization: Organization, user: User, upload: Any, filename: 
         rows=rows,
         mapping=importers.guess_mapping(headers),
     )
+
+
+@dataclass(frozen=True)
+class ContactsImported:
+    contacts: int
+    structures: int  # structures added to the directory for people whose structure it didn't have
+
+
+@transaction.atomic
+def import_contacts(organization: Organization, upload: Any, filename: str) -> ContactsImported:
+    """All the people of a CSV/XLSX file into the directory, or none (ImportRefused with every faulty line).
+
+    A structure named in the file is the directory's one of the same name (accents and case aside), or is added."""
+    headers, numbered = importers.read_numbered_table(upload, filename)
+    # Locked first: two imports of the same file at once can't both pass the « already in the directory » check.
+    Organization.objects.select_for_update().filter(pk=organization.pk).get()
+    lines, errors = importers.analyse_contacts(headers, numbered, organization)
+    if errors:
+        raise ImportRefusedLines(errors)
+    actors = {importers.normalise(a.name): a for a in organization.actors.all()}
+    added = 0
+    now = timezone.now()
+    contacts = []
+    for line in lines:
+        actor = None
+        if line.structure:
+            key = importers.normalise(line.structure)
+            actor = actors.get(key)
+            if actor is None:
+                actor = actors[key] = Actor.objects.create(
+                    organization=organization,
+                    name=line.structure,
+                    source=_("import %(file)s") % {"file": filename[:80]},
+                )
+                added += 1
+        contacts.append(
+            Contact(
+                organization=organization,
+                actor=actor,
+                full_name=line.full_name,
+                function=line.function,
+                email=line.email,
+                phone=line.phone,
+                consent=line.consent and not line.do_not_contact,
+                consent_at=now if line.consent and not line.do_not_contact else None,
+                do_not_contact=line.do_not_contact,
+            )
+        )
+    Contact.objects.bulk_create(contacts)
+    return ContactsImported(len(contacts), added)
+
+
+class ImportRefusedLines(importers.ImportRefused):
+    """Faulty lines: nothing was imported; `lines` has one French sentence per line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(_("Rien n'a été importé : corrigez ces lignes dans le fichier puis envoyez-le à nouveau."))
+        self.lines = lines
 
 
 MERGE, CREATE, SKIP = "merge", "create", "skip"
@@ -144,6 +205,19 @@ def add_group_member(roadmap: Roadmap, contact: Contact, role: str, commitment: 
     return member
 
 
+@transaction.atomic
+def add_body_member(body: GovernanceBody, contact: Contact, function: str) -> BodyMember:
+    """Seat a contact of the directory in one of the roadmap's governance bodies."""
+    if contact.organization_id != body.organization_id:
+        raise Refused(_("Cette personne n'est pas dans l'annuaire de l'organisation."))
+    seat, created = BodyMember.objects.get_or_create(
+        body=body, contact=contact, defaults={"organization_id": body.organization_id, "function": function}
+    )
+    if not created:
+        raise Refused(_("%(name)s siège déjà dans « %(body)s ».") % {"name": contact.full_name, "body": body.name})
+    return seat
+
+
 def contact_for_user(organization: Organization, user: User) -> Contact:
     """The directory's contact of a member of the organisation, created from their account when missing."""
     contact = organization.contacts.filter(user=user).first()
@@ -184,6 +258,30 @@ def invite(meeting: Meeting, contacts: list[Contact], answer_url: Callable[[str]
         send_meeting_invitation.delay_on_commit(invitation.pk, answer_url(invitation.token))  # type: ignore[attr-defined]
         invited += 1
     return invited, left_out
+
+
+REMINDER_GAP = datetime.timedelta(hours=20)  # a person is reminded of one meeting at most once a day
+
+
+@transaction.atomic
+def remind(meeting: Meeting, answer_url: Callable[[str], str]) -> int:
+    """Remind the invitees of a meeting still to come who did not decline (and may be written to); each e-mail
+    leaves once committed. Returns how many reminders were queued (0: nobody to remind)."""
+    from projectgroup.tasks import send_meeting_reminder
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.cancelled:
+        raise Refused(_("Cette réunion a été annulée : personne n'est relancé."))
+    if meeting.starts_at <= timezone.now():
+        raise Refused(_("Cette réunion a déjà commencé : il n'y a plus personne à relancer."))
+    since = timezone.now() - REMINDER_GAP
+    queued = 0
+    for invitation in meeting.invitations.select_related("contact").exclude(answer=Rsvp.NO):
+        if not invitation.contact.can_be_invited or (invitation.reminded_at and invitation.reminded_at > since):
+            continue
+        send_meeting_reminder.delay_on_commit(invitation.pk, answer_url(invitation.token))  # type: ignore[attr-defined]
+        queued += 1
+    return queued
 
 
 @transaction.atomic

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from documents.exporters import Exporter, register
 from documents.pdf import Progress, Rendered, html_to_pdf
+from fiches.document import provides_governance_members
+from fiches.models import GovernanceBody
 from projectgroup.keyfigures import key_figures
-from projectgroup.models import Meeting
+from projectgroup.models import BodyMember, Meeting, seat_line, unlinked_member_lines
 from roadmap.models import Roadmap
 
 # Empty lines left on the sheet for people who were not invited.
@@ -64,3 +67,19 @@ register(
         related=("territory",),
     )
 )
+
+
+@provides_governance_members
+def governance_members(roadmap: Roadmap, bodies: list[GovernanceBody]) -> dict[int, list[str]]:
+    """For the roadmap's documents (step 6): each body's members linked to the directory (name, function,
+    structure, role in the body), then its free-text lines no linked member matches. One query, whatever the
+    number of bodies and members; only the roadmap's organisation's seats and contacts."""
+    seats = BodyMember.objects.filter(
+        organization_id=roadmap.organization_id,
+        contact__organization_id=roadmap.organization_id,
+        body__in=bodies,
+    ).select_related("contact__actor")
+    prefetch_related_objects(bodies, Prefetch("contact_seats", queryset=seats))
+    return {
+        body.pk: [seat_line(seat) for seat in body.contact_seats.all()] + unlinked_member_lines(body) for body in bodies
+    }

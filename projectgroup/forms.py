@@ -88,6 +88,17 @@ class ImportUploadForm(forms.Form):
     )
 
 
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des contacts"),
+        help_text=_(
+            "CSV ou XLSX (Excel), la première ligne nommant les colonnes : « Nom et prénom » (ou « Nom » et "
+            "« Prénom »), et au choix « Structure », « Fonction », « Courriel », « Téléphone », « Accord » (oui/non), "
+            "« Ne plus contacter » (oui/non)."
+        ),
+    )
+
+
 class MappingForm(forms.Form):
     """Which column of the file holds each field (prefilled from the headers)."""
 
@@ -134,6 +145,20 @@ class GroupMemberForm(forms.Form):
         if bool(data.get("contact")) == bool(data.get("user")):
             raise forms.ValidationError(_("Choisissez une personne de l'annuaire ou un membre, pas les deux."))
         return data
+
+
+class BodyMemberForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Personne de l'annuaire"), queryset=Contact.objects.none())
+    function = forms.CharField(
+        label=_("Rôle dans l'instance"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : président, membre, invité."),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = organization.contacts.select_related("actor").order_by("full_name")  # type: ignore[attr-defined]
 
 
 class GroupMemberEditForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projectgroup.models import Actor, ActorKind, Family
 from tenancy.models import Organization
@@ -64,6 +65,13 @@ def normalise(text: str) -> str:
 
 def read_table(upload: IO[bytes], filename: str) -> tuple[list[str], list[list[str]]]:
     """The header and the lines of a CSV (any of , ; tab), XLSX or data·inclusion JSON file, as text."""
+    headers, numbered = read_numbered_table(upload, filename)
+    return headers, [row for _number, row in numbered]
+
+
+def read_numbered_table(upload: IO[bytes], filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """As read_table, each line with its number as Excel or a text editor shows it (the header is line 1, blank
+    lines counted though left out), so that an error report points at the right line."""
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ImportRefused(_("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers."))
@@ -79,13 +87,13 @@ def read_table(upload: IO[bytes], filename: str) -> tuple[list[str], list[list[s
     headers = [h.strip() for h in headers]
     if not any(headers):
         raise ImportRefused(_("La première ligne du fichier doit donner le nom des colonnes."))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    numbered = [(n, r) for n, r in enumerate(rows, start=2) if any(cell.strip() for cell in r)]
+    if not numbered:
         raise ImportRefused(_("Le fichier ne contient aucune ligne sous les noms de colonnes."))
-    if len(rows) > MAX_ROWS:
+    if len(numbered) > MAX_ROWS:
         raise ImportRefused(_("Le fichier compte plus de 5 000 lignes : découpez-le en plusieurs fichiers."))
     width = len(headers)
-    return headers, [(r + [""] * width)[:width] for r in rows]
+    return headers, [(n, (r + [""] * width)[:width]) for n, r in numbered]
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
@@ -338,3 +346,129 @@ def error_report(lines: list[Line]) -> list[str]:
         for line in lines
         if line.errors
     ]
+
+
+# --- Contacts (people) ------------------------------------------------------------------------------------------
+
+CONTACT_FIELDS: tuple[ImportField, ...] = (
+    ImportField("full_name", "Nom et prénom", ("nom et prenom", "nom prenom", "prenom nom", "nom complet", "contact")),
+    ImportField("last_name", "Nom", ("nom", "nom de famille")),
+    ImportField("first_name", "Prénom", ("prenom",)),
+    ImportField("structure", "Structure", ("structure", "organisme", "employeur", "nom de la structure")),
+    ImportField("function", "Fonction", ("fonction", "poste", "role")),
+    ImportField("email", "Courriel", ("courriel", "email", "e mail", "mail", "adresse electronique")),
+    ImportField("phone", "Téléphone", ("telephone", "tel", "portable", "phone")),
+    ImportField("consent", "Accord", ("accord", "consentement", "accord pour etre contacte")),
+    ImportField("do_not_contact", "Ne plus contacter", ("ne plus contacter", "ne pas contacter", "opposition")),
+)
+YES = {"oui", "o", "x", "1", "vrai", "yes"}
+NO = {"non", "n", "0", "faux", "no", ""}
+MAX_REPORTED = 50
+
+
+@dataclass
+class ContactLine:
+    number: int
+    full_name: str
+    structure: str
+    function: str
+    email: str
+    phone: str
+    consent: bool
+    do_not_contact: bool
+
+
+def _columns(headers: list[str], fields: tuple[ImportField, ...]) -> dict[str, int]:
+    by_name = {normalise(h).replace("_", " "): i for i, h in enumerate(headers) if h}
+    found: dict[str, int] = {}
+    for f in fields:
+        index = next((by_name[a] for a in f.aliases if a in by_name), None)
+        if index is not None and index not in found.values():
+            found[f.key] = index
+    return found
+
+
+def analyse_contacts(
+    headers: list[str], numbered: list[tuple[int, list[str]]], organization: Organization
+) -> tuple[list[ContactLine], list[str]]:
+    """Every line of a contacts file checked before anything is written: the lines, and one French sentence per
+    faulty line (numbered as Excel shows it). Any fault: nothing is imported."""
+    columns = _columns(headers, CONTACT_FIELDS)
+    if "full_name" not in columns and "last_name" not in columns:
+        raise ImportRefused(
+            _("Aucune colonne ne donne le nom des personnes : nommez-la « Nom et prénom » (ou « Nom » et « Prénom »).")
+        )
+    known = {
+        email.lower(): name for email, name in organization.contacts.exclude(email="").values_list("email", "full_name")
+    }
+    seen: dict[str, int] = {}
+    lines: list[ContactLine] = []
+    errors: list[str] = []
+    validate_email = EmailValidator()
+
+    def cell(row: list[str], key: str) -> str:
+        return " ".join(row[columns[key]].split()) if key in columns else ""
+
+    for number, row in numbered:
+        faults = []
+        name = cell(row, "full_name") or " ".join(p for p in (cell(row, "first_name"), cell(row, "last_name")) if p)
+        if not name:
+            faults.append(_("le nom est vide"))
+        elif len(name) > 200:
+            faults.append(_("le nom dépasse 200 caractères"))
+        email = cell(row, "email").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                faults.append(_("« %(email)s » n'est pas une adresse électronique valide") % {"email": email})
+            else:
+                if email in seen:
+                    faults.append(
+                        _("l'adresse « %(email)s » figure déjà ligne %(line)d") % {"email": email, "line": seen[email]}
+                    )
+                elif email in known:
+                    faults.append(
+                        _("« %(email)s » est déjà dans l'annuaire (%(name)s)") % {"email": email, "name": known[email]}
+                    )
+                seen.setdefault(email, number)
+        flags = {}
+        for key, label in (("consent", _("Accord")), ("do_not_contact", _("Ne plus contacter"))):
+            value = normalise(cell(row, key))
+            if value not in YES | NO:
+                faults.append(
+                    _("colonne « %(column)s » : écrivez « oui » ou « non » (et non « %(value)s »)")
+                    % {"column": label, "value": cell(row, key)}
+                )
+            flags[key] = value in YES
+        for key, label, size in (
+            ("function", _("Fonction"), 200),
+            ("structure", _("Structure"), 250),
+            ("phone", _("Téléphone"), 30),
+        ):
+            if len(cell(row, key)) > size:
+                faults.append(
+                    _("colonne « %(column)s » : %(size)d caractères au plus") % {"column": label, "size": size}
+                )
+        if faults:
+            errors.append(_("Ligne %(line)d : %(errors)s.") % {"line": number, "errors": "\u00a0; ".join(faults)})
+            continue
+        lines.append(
+            ContactLine(
+                number,
+                name,
+                cell(row, "structure"),
+                cell(row, "function"),
+                email,
+                cell(row, "phone"),
+                flags["consent"],
+                flags["do_not_contact"],
+            )
+        )
+    if len(errors) > MAX_REPORTED:
+        more = len(errors) - MAX_REPORTED
+        errors = errors[:MAX_REPORTED] + [
+            ngettext("… et %(count)d autre ligne en erreur.", "… et %(count)d autres lignes en erreur.", more)
+            % {"count": more}
+        ]
+    return lines, errors

@@ -254,6 +254,49 @@ class GroupMember(models.Model):
         return f"{self.contact} ({self.get_role_display()})"
 
 
+class BodyMember(models.Model):
+    """A person of the directory sitting in a governance body (fiches.GovernanceBody, the roadmap's own): the body's
+    members as contacts, reachable for its meetings, beside the free-text lines step 6 began with."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="body_members")
+    body = models.ForeignKey(
+        GovernanceBody, on_delete=models.CASCADE, related_name="contact_seats", verbose_name=_("instance")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="body_seats", verbose_name=_("personne")
+    )
+    function = models.CharField(
+        _("rôle dans l'instance"), max_length=200, blank=True, help_text=_("Par exemple : président, membre, invité.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une instance")
+        verbose_name_plural = _("membres d'une instance")
+        ordering = ["contact__full_name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["body", "contact"], name="projectgroup_body_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.body})"
+
+
+def unlinked_member_lines(body: GovernanceBody) -> list[str]:
+    """The body's free-text member lines (step 6) whose name (before a comma) no linked contact bears yet; reads
+    the body's `contact_seats` (prefetch them with their contacts)."""
+    linked = {seat.contact.full_name.strip().lower() for seat in body.contact_seats.all()}
+    return [line for line in body.member_lines() if line.split(",")[0].strip().lower() not in linked]
+
+
+def seat_line(seat: BodyMember) -> str:
+    """A linked member as the roadmap prints it: « Marie Dupont, directrice — Mairie de Ribérac (présidente) »
+    (name, function, structure, role in the body); reads `seat.contact.actor` (select it)."""
+    contact = seat.contact
+    line = f"{contact.full_name}, {contact.function}" if contact.function else contact.full_name
+    if contact.actor:
+        line += f" — {contact.actor.name}"
+    return f"{line} ({seat.function})" if seat.function else line
+
+
 # --- The démarche's calendar -----------------------------------------------------------------------------------
 
 
@@ -401,6 +444,8 @@ class MeetingInvitation(models.Model):
     answer = models.CharField(_("réponse"), max_length=10, choices=Rsvp.choices, default=Rsvp.PENDING)
     answered_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder sent (projectgroup.tasks.send_meeting_reminder): at most one a day.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from documents.actions import start_export
+from documents.csv_cells import spreadsheet_text
 from documents.models import ExportJob
 from fiches.forms import GovernanceBodyForm
 from projectgroup import actions, ics, importers
@@ -28,8 +29,10 @@ from projectgroup.forms import (
     ActorForm,
     AdoptForm,
     AgendaItemForm,
+    BodyMemberForm,
     CheckInForm,
     ContactForm,
+    ContactImportForm,
     DefinitionForm,
     GroupMemberEditForm,
     GroupMemberForm,
@@ -48,12 +51,14 @@ from projectgroup.models import (
     FAMILY_PROMPTS,
     ActorKind,
     AttendanceSource,
+    BodyMember,
     Family,
     Mandate,
     Meeting,
     MeetingInvitation,
     Phase,
     Rsvp,
+    unlinked_member_lines,
 )
 from roadmap.models import Roadmap
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
@@ -170,13 +175,6 @@ def _export_rows(request: TenantRequest) -> list[list[Any]]:
     return rows
 
 
-def _safe_cell(value: Any) -> Any:
-    """A text starting with = + - @ would run as a formula in a spreadsheet: keep it text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 @member_required
 @require_safe
 def actor_export(request: TenantRequest) -> HttpResponse:
@@ -189,7 +187,7 @@ def actor_export(request: TenantRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow([header for _key, header in EXPORT_COLUMNS])
     for row in _export_rows(request):
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow([spreadsheet_text(v) for v in row])
     return response
 
 
@@ -202,7 +200,7 @@ def _export_xlsx(request: TenantRequest) -> HttpResponse:
     sheet.title = "Annuaire"
     sheet.append([header for _key, header in EXPORT_COLUMNS])
     for row in _export_rows(request):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append([spreadsheet_text(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
@@ -255,6 +253,36 @@ def contact_list(request: TenantRequest) -> HttpResponse:
             Q(full_name__icontains=query) | Q(actor__name__icontains=query) | Q(function__icontains=query)
         )
     return render(request, "projectgroup/contact_list.html", {"contacts": contacts, "form": form, "query": query})
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def contact_import(request: TenantRequest) -> HttpResponse:
+    """People from a CSV/XLSX file: all of them, or none with every faulty line named as Excel numbers it."""
+    form = ContactImportForm(request.POST or None, request.FILES or None)
+    faults: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            done = actions.import_contacts(request.tenant, upload, upload.name)
+        except actions.ImportRefusedLines as refusal:
+            form.add_error("file", str(refusal))
+            faults = refusal.lines
+        except importers.ImportRefused as error:
+            form.add_error("file", str(error))
+        else:
+            message = ngettext("%(count)d contact importé.", "%(count)d contacts importés.", done.contacts) % {
+                "count": done.contacts
+            }
+            if done.structures:
+                message += " " + ngettext(
+                    "%(count)d structure ajoutée à l'annuaire.",
+                    "%(count)d structures ajoutées à l'annuaire.",
+                    done.structures,
+                ) % {"count": done.structures}
+            messages.success(request, message)
+            return redirect("projectgroup:contact_list")
+    return render(request, "projectgroup/contact_import.html", {"form": form, "faults": faults})
 
 
 @read_or_edit_required
@@ -378,8 +406,11 @@ def group(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     mandate = Mandate.objects.filter(roadmap=roadmap).first() or Mandate(roadmap=roadmap)
     now = timezone.now()
     bodies = roadmap.governance_bodies.prefetch_related(
-        Prefetch("meetings", queryset=Meeting.objects.upcoming(now).order_by("starts_at"), to_attr="next_meetings")
+        Prefetch("meetings", queryset=Meeting.objects.upcoming(now).order_by("starts_at"), to_attr="next_meetings"),
+        Prefetch("contact_seats", queryset=BodyMember.objects.select_related("contact")),
     )
+    for body in bodies:
+        body.unlinked_lines = unlinked_member_lines(body)  # type: ignore[attr-defined]
     return render(
         request,
         "projectgroup/group.html",
@@ -452,6 +483,44 @@ def groupmember_delete(request: TenantRequest, groupmember_pk: int) -> HttpRespo
     member = get_object_or_404(request.tenant.group_members, pk=groupmember_pk)
     member.delete()
     return redirect("projectgroup:group", roadmap_pk=member.roadmap_id)
+
+
+@read_or_edit_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def body_members(request: TenantRequest, governancebody_pk: int) -> HttpResponse:
+    """Who sits in a governance body, as contacts of the directory (add, remove); the body's own free-text lines
+    (step 6) are shown beside them until each is linked."""
+    seats = Prefetch("contact_seats", queryset=BodyMember.objects.select_related("contact__actor"))
+    body = get_object_or_404(
+        request.tenant.governance_bodies.select_related("roadmap").prefetch_related(seats), pk=governancebody_pk
+    )
+    form = BodyMemberForm(request.POST or None, organization=request.tenant)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            seat = get_object_or_404(BodyMember.objects.filter(body=body), pk=request.POST.get("remove") or 0)
+            seat.delete()
+            messages.success(request, _("%(name)s ne siège plus dans cette instance.") % {"name": seat.contact})
+            return redirect("projectgroup:body_members", governancebody_pk=body.pk)
+        if form.is_valid():
+            contact = form.cleaned_data["contact"]
+            try:
+                actions.add_body_member(body, contact, form.cleaned_data["function"])
+            except Refused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("%(name)s siège dans « %(body)s ».") % {"name": contact, "body": body})
+            return redirect("projectgroup:body_members", governancebody_pk=body.pk)
+    return render(
+        request,
+        "projectgroup/body_members.html",
+        {
+            "body": body,
+            "roadmap": body.roadmap,
+            "seats": body.contact_seats.all(),
+            "unlinked": unlinked_member_lines(body),
+            "form": form,
+        },
+    )
 
 
 @editor_required
@@ -631,6 +700,7 @@ def meeting_detail(request: TenantRequest, meeting_pk: int) -> HttpResponse:
             "agenda": meeting.agenda_items.all(),
             "agenda_form": AgendaItemForm(),
             "invitations": invitations,
+            "upcoming": not meeting.cancelled and meeting.starts_at > timezone.now(),
             "answers": [(label, answers[value]) for value, label in Rsvp.choices],
             "invite_form": InviteForm(organization=request.tenant),
             "attendances": meeting.attendances.select_related("contact", "actor"),
@@ -701,6 +771,34 @@ def meeting_invite(request: TenantRequest, meeting_pk: int) -> HttpResponse:
             _("Non invités (déjà invités, sans courriel, sans accord ou à ne plus contacter) : %(names)s.")
             % {"names": ", ".join(left_out)},
         )
+    return redirect(meeting)
+
+
+@editor_required
+@require_POST
+def meeting_remind(request: TenantRequest, meeting_pk: int) -> HttpResponse:
+    """A reminder by e-mail to the invitees who did not decline (once a day at most)."""
+    meeting = _meeting(request, meeting_pk)
+
+    def answer_url(token: str) -> str:
+        return request.build_absolute_uri(public_reverse("projectgroup:invitation_answer", kwargs={"token": token}))
+
+    try:
+        queued = actions.remind(meeting, answer_url)
+    except Refused as error:
+        messages.error(request, str(error))
+    else:
+        if queued:
+            messages.success(
+                request,
+                ngettext("Rappel envoyé à %(count)d invité.", "Rappel envoyé à %(count)d invités.", queued)
+                % {"count": queued},
+            )
+        else:
+            messages.info(
+                request,
+                _("Personne à relancer : chacun a décliné, ne peut pas être écrit, ou a eu un rappel aujourd'hui."),
+            )
     return redirect(meeting)
 
 
@@ -809,7 +907,10 @@ def definition(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             )
             messages.success(request, _("Version %(number)d enregistrée.") % {"number": version.number})
             return redirect("projectgroup:definition", roadmap_pk=roadmap.pk)
-    tours = roadmap.workshops.filter(kind="tour_de_table").prefetch_related("groups__answers")
+    tours = [
+        (tour, tour.tour_summary())
+        for tour in roadmap.workshops.filter(kind="tour_de_table").prefetch_related("groups__answers")
+    ]
     return render(
         request,
         "projectgroup/definition.html",

@@ -126,15 +126,20 @@ STEP_DEFINITIONS: dict[int, Promise] = {
     ),
     3: _("Fait quand au moins un enjeu est formulé sous forme de question « Comment… ? »."),
     4: _(
-        "Fait quand des chantiers sont identifiés et que chacun répond à au moins un enjeu et porte au moins une "
-        "action."
+        "Fait quand chaque enjeu a ses chantiers prioritaires, choisis par son groupe à l'atelier chantiers clés, "
+        "avec leur fiche remplie (« on aura réussi si… », pilote, faisabilité), et que chaque chantier répond à au "
+        "moins un enjeu et porte au moins une action."
     ),
     5: _("Fait quand des expériences d'autres territoires sont reprises dans la feuille de route."),
     6: _(
         "Fait quand des défis et des fiches actions sont rédigés, que chaque enjeu a un défi qui y répond, que "
         "chaque fiche action a un pilote et un budget, et que la feuille de route est adoptée."
     ),
-    7: _("Fait quand l'évaluation est cadrée et ses indicateurs mesurés (étape pas encore suivie dans l'application)."),
+    7: _(
+        "Fait quand l'évaluation est cadrée, que la théorie du changement a ses six cases, que la question "
+        "évaluative est formulée, que chaque indicateur remplit les quatre critères, qu'au moins une valeur est "
+        "relevée et que les fiches actions sont suivies."
+    ),
 }
 
 

@@ -70,20 +70,34 @@ class Permission(StrEnum):
     ADOPT = "adopt"  # present, adopt, reopen, publish a roadmap
     DELETE_ROADMAP = "delete_roadmap"
     MANAGE_MEMBERS = "manage_members"  # members and invitations
+    MODERATE_COMMONS = "moderate_commons"  # the commons' report queue: unpublish or dismiss (from a hub only)
 
 
 P = Permission
 PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMINISTRATEUR: frozenset(Permission),
-    Role.CONTRIBUTEUR: frozenset({P.VIEW, P.EDIT_CONTENT, P.RUN_WORKSHOPS}),
+    Role.CONTRIBUTEUR: frozenset({P.VIEW, P.EDIT_CONTENT, P.RUN_WORKSHOPS, P.MODERATE_COMMONS}),
     Role.ANIMATEUR: frozenset({P.VIEW, P.RUN_WORKSHOPS}),
     Role.LECTEUR: frozenset({P.VIEW}),
 }
 
 
-def may(membership: Membership | None, permission: Permission) -> bool:
-    """Whether this member's role grants `permission` (no membership: nothing)."""
-    return membership is not None and permission in PERMISSIONS.get(membership.role, frozenset())
+# Rights over what every organisation shares (the commons of experiences): the roles above hold them only in an
+# organisation of kind « hub », whose staff accompany the territories; operator staff hold them from anywhere.
+HUB_PERMISSIONS: frozenset[Permission] = frozenset({P.MODERATE_COMMONS})
+
+
+def may(membership: Membership | None, permission: Permission, user: Any = None) -> bool:
+    """Whether this member's role grants `permission` (no membership: nothing); `user`, the member, for the
+    operator staff's hub rights."""
+    if membership is None:
+        return False
+    if permission in HUB_PERMISSIONS:
+        if getattr(user, "is_staff", False):
+            return True
+        if membership.organization.kind != Organization.Kind.HUB:
+            return False
+    return permission in PERMISSIONS.get(membership.role, frozenset())
 
 
 def permission_required(permission: Permission, *, open_reads: bool = False) -> Callable[[View], View]:
@@ -98,7 +112,7 @@ def permission_required(permission: Permission, *, open_reads: bool = False) -> 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             reading = request.method in ("GET", "HEAD")
-            if not (open_reads and reading) and not may(request.membership, permission):  # type: ignore[attr-defined]
+            if not (open_reads and reading) and not may(request.membership, permission, request.user):  # type: ignore[attr-defined]
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -127,8 +141,9 @@ def page_permissions(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     match = getattr(request, "resolver_match", None)
     write = getattr(match.func, "write_permission", P.EDIT_CONTENT) if match else P.EDIT_CONTENT
+    user = getattr(request, "user", None)  # a request refused before authentication (a 400) has none
     return {
-        "may": {p.name.lower(): may(membership, p) for p in Permission},
-        "can_edit": may(membership, write),
+        "may": {p.name.lower(): may(membership, p, user) for p in Permission},
+        "can_edit": may(membership, write, user),
         "is_admin": may(membership, P.MANAGE_MEMBERS),
     }

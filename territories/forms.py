@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tenancy.models import Organization
 from territories.models import Commune, Territory
@@ -36,16 +37,23 @@ class TerritoryForm(forms.ModelForm):
         malformed = [c for c in codes if len(c) != 5]
         if malformed:
             raise forms.ValidationError(
-                _("Code(s) INSEE mal formé(s) (5 caractères attendus) : %(codes)s"),
+                ngettext(
+                    "Code INSEE mal formé (5 caractères attendus) : %(codes)s",
+                    "Codes INSEE mal formés (5 caractères attendus) : %(codes)s",
+                    len(malformed),
+                ),
                 params={"codes": ", ".join(malformed)},
             )
         communes = {c.code: c for c in Commune.objects.filter(code__in=codes)}
         unknown = [c for c in codes if c not in communes]
         if unknown:
             raise forms.ValidationError(
-                _(
-                    "Commune(s) inconnue(s) : %(codes)s. Vérifiez les codes (code officiel géographique en "
-                    "vigueur) ou importez le référentiel des communes (manage.py load_communes)."
+                ngettext(
+                    "Commune inconnue : %(codes)s. Vérifiez le code (code officiel géographique en vigueur) ou "
+                    "importez le référentiel des communes (manage.py load_communes).",
+                    "Communes inconnues : %(codes)s. Vérifiez les codes (code officiel géographique en vigueur) ou "
+                    "importez le référentiel des communes (manage.py load_communes).",
+                    len(unknown),
                 ),
                 params={"codes": ", ".join(unknown)},
             )

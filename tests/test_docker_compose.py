@@ -116,3 +116,12 @@ def test_postgres_data_volume() -> None:
     declared = set(_compose().get("volumes") or {})
     assert {source for source, _ in volumes} <= declared
     assert "media" in declared
+
+
+def test_exactly_one_beat_runs_the_schedule() -> None:
+    # The nightly purge of personal data (config/celery.py) runs only if one scheduler is up; two would run it twice.
+    services = _compose()["services"]
+    commands = {name: _command(service).split() for name, service in services.items() if service.get("command")}
+    beats = [name for name, words in commands.items() if "beat" in words or "-B" in words]
+    assert beats == ["beat"], beats
+    assert commands["beat"][:4] == ["celery", "-A", "config", "beat"]

@@ -48,3 +48,27 @@ def test_every_plural_text_puts_zero_in_the_singular() -> None:
     for singular, plural in sorted(texts):
         assert french.ngettext(singular, plural, 0) == singular, f"not in locale/fr (make messages): {singular}"
         assert french.ngettext(singular, plural, 2) == plural
+
+
+def test_a_fuzzy_guess_of_msgmerge_never_replaces_a_text() -> None:
+    # msgmerge matches a new text with a similar old one and marks it fuzzy; in a catalogue whose msgids are the
+    # French texts, that guess would show another sentence (or a plural's count) in place of the new one.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("french_plurals", settings.BASE_DIR / "scripts" / "french_plurals.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    catalogue = (
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        '#, fuzzy\n#| msgid "%(count)d expérience reprise"\n#| msgid_plural "%(count)d expériences reprises"\n'
+        'msgid "pas encore dans la feuille de route"\nmsgstr "%(count)d expérience reprise"\n"suite"\n\n'
+        '#, fuzzy, python-format\n#| msgid "%(counter)s minute"\n#| msgid_plural "%(counter)s minutes"\n'
+        'msgid "%(counter)s fiche chantier"\nmsgid_plural "%(counter)s fiches chantier"\n'
+        'msgstr[0] "%(counter)s minute"\nmsgstr[1] "%(counter)s minutes"\n'
+    )
+    filled = module.fill(catalogue)
+    assert "fuzzy" not in filled and "#|" not in filled and "minute" not in filled
+    assert 'msgid "pas encore dans la feuille de route"\nmsgstr ""\n' in filled
+    assert '#, python-format\nmsgid "%(counter)s fiche chantier"' in filled
+    assert 'msgstr[0] "%(counter)s fiche chantier"\nmsgstr[1] "%(counter)s fiches chantier"\n' in filled

@@ -51,6 +51,10 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "legal:notice": "the legal notice every public service publishes",
     "legal:privacy": "the personal-data page every public service publishes",
     "legal:accessibility": "the accessibility statement every public service publishes",
+    # Questionnaire respondents have no account (tests/questionnaires/test_public.py): the questionnaire's or the
+    # invitation link's unguessable token gives that questionnaire only, and nothing else of the organisation.
+    "questionnaires:respond": "the questionnaire's or link's unguessable token; shows that questionnaire only",
+    "questionnaires:thanks": "a fixed thank-you text of the token's questionnaire",
 }
 
 # Django's admin (the operators' back-office) checks staff status itself and names its arguments its own way
@@ -84,6 +88,9 @@ EXPECTED_PERMISSIONS: dict[str, str] = {
     "documents:exports": "edit_content",
     "tenancy:members": "manage_members",
     "workshops:workshop_create": "run_workshops",
+    "chantiers:sheet_priority": "run_workshops",
+    "chantiers:sheet_edit": "run_workshops",
+    "chantiers:synthesis_pdf": "edit_content",
 }
 
 

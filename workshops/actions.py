@@ -9,6 +9,7 @@ lock, so the envelope can't be overrun by two submissions at once and no vote sl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -133,13 +134,37 @@ def _remember(group: WorkshopGroup, action: str, label: str, **extra: Any) -> No
     WorkshopGroup.objects.filter(pk=group.pk).update(undo_log=group.undo_log)
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What « Annuler » put back (`label`), and whether it closed a vote that already holds ballots."""
+
+    label: str
+    ballots_kept: bool = False
+
+    @property
+    def message(self) -> str:
+        text = _("Annulé : %(label)s.") % {"label": self.label}
+        if self.ballots_kept:
+            text += " " + _(
+                "Le vote est fermé, mais les points déjà donnés sur les téléphones sont gardés : "
+                "ils compteront quand le vote rouvrira."
+            )
+        return text
+
+
 @transaction.atomic
-def undo(group: WorkshopGroup) -> str:
-    """Put back what the newest destructive action changed (within UNDO_SECONDS); returns its label."""
+def undo(group: WorkshopGroup) -> Undone:
+    """Put back what the newest destructive action changed (within UNDO_SECONDS).
+
+    Ballots cast meanwhile are never touched: a room's phones must not lose their points to the animator's
+    Ctrl+Z. Undoing the vote's opening closes it and keeps them, and the envelope they were cast under stays.
+    """
     group = _locked_group(group)
     entry = group.last_undo()
     if entry is None:
         raise Refused(_("Il n'y a rien à annuler."))
+    has_ballots = Vote.objects.filter(item__group=group).exists()
+    closes_vote = group.voting_open and not entry["state"]["voting_open"]
     kind = entry["action"]
     if kind == "strike":
         Item.objects.filter(group=group, pk__in=entry["items"]).update(struck=False)
@@ -169,6 +194,8 @@ def undo(group: WorkshopGroup) -> str:
             merged.delete()
     state = entry["state"]
     for field in _STATE_FIELDS:
+        if field == "envelope" and has_ballots:
+            continue  # the ballots were cast under today's envelope: a smaller one would put them over it
         setattr(group, field, state[field])
     group.timer_ends_at = datetime.fromisoformat(state["timer_ends_at"]) if state["timer_ends_at"] else None
     group.timer_remaining = (
@@ -177,7 +204,7 @@ def undo(group: WorkshopGroup) -> str:
     group.undo_log = group.undo_log[:-1]
     group.save()
     _bump(group)
-    return str(entry["label"])
+    return Undone(str(entry["label"]), ballots_kept=closes_vote and has_ballots)
 
 
 def _bump(group: WorkshopGroup) -> None:
@@ -258,6 +285,12 @@ def delete_item(item: Item) -> None:
     group = _locked_group(item.group)
     if group.stage not in (Stage.QUESTION, Stage.COLLECTION) or group.voting_open:
         raise Refused(_("Après la collecte, un item ne se supprime plus : il sera barré s'il n'a aucun point."))
+    if item.votes.exists():
+        # Back in the collection after an undone vote: its points are people's ballots, not the animator's.
+        raise Refused(
+            _("« %(label)s » a déjà reçu des points sur les téléphones : il ne se supprime plus (reformulez-le).")
+            % {"label": item.label}
+        )
     _remember(
         group,
         "delete_item",

@@ -10,7 +10,11 @@ The rules of the method (DESIGN.md "Workshop rules") live here and in workshops/
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +98,25 @@ class Maitrise(models.TextChoices):
     FORT = "fort", _("Fort")
 
 
+# Words too common to say what a tour de table was about (accents folded, 4 letters or more).
+SUMMARY_STOPWORDS = frozenset(
+    "avec dans pour plus tout tous toute toutes sans mais elle elles nous vous leur leurs sont etre avoir fait faire "
+    "quand comme cette ces ceux celles celui aussi bien tres peut pouvoir meme encore chez entre alors donc ainsi "
+    "notre votre nos vos mon ton son mes tes ses quoi quel quelle quels quelles dont autre autres chaque "
+    "numerique inclusion".split()
+)
+SUMMARY_WORDS = 8
+
+
+@dataclass
+class TourSummary:
+    answers: int
+    people: int
+    recurring: list[tuple[str, int]]  # (word as first written, how many answers use it), most frequent first
+    synthesis: str
+    texts: list[Any]
+
+
 class Workshop(models.Model):
     """A workshop session as prepared by the animator; may serve as a template for the next ones."""
 
@@ -147,6 +170,26 @@ class Workshop(models.Model):
     @property
     def x_label(self) -> Any:
         return _("Fondée") if self.kind == Kind.IDEES_RECUES else _("Maîtrise")
+
+    def tour_summary(self) -> TourSummary:
+        """What a tour de table gathered, for step 2 (from prefetched `groups__answers`): how many answers from how
+        many people, the words that come back, the observer's synthesis."""
+        answers = [answer for group in self.groups.all() for answer in group.answers.all()]
+        people = {a.participant_id or (a.author.strip().lower() or f"answer-{a.pk}") for a in answers}
+        words: Counter[str] = Counter()
+        spelled: dict[str, str] = {}
+        for answer in answers:
+            seen = set()
+            for word in re.findall(r"[\w’'-]+", answer.text.lower()):
+                word = word.strip("’'-")
+                key = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+                if len(key) < 4 or key in SUMMARY_STOPWORDS or key in seen:
+                    continue
+                seen.add(key)  # a word counts once per answer: how many people said it
+                words[key] += 1
+                spelled.setdefault(key, word)
+        recurring = [(spelled[key], n) for key, n in words.most_common(SUMMARY_WORDS) if n >= 2]
+        return TourSummary(len(answers), len(people), recurring, self.synthesis, answers)
 
     @property
     def moments(self) -> list[tuple[str, Any]]:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from redis.exceptions import RedisError
 
-from tenancy.client_ip import client_ip
+from tenancy import throttle
 from workshops import actions
 from workshops.actions import Refused
 from workshops.models import CODE_ALPHABET, CODE_LENGTH, Item, Kind, MergeProposal, Participant, Stage, WorkshopGroup
@@ -28,6 +25,7 @@ COOKIE_SALT = "workshops.participant"
 COOKIE_MAX_AGE = 7 * 24 * 3600
 CODE_MISSES_ALLOWED = 40
 CODE_MISSES_WINDOW = 10 * 60
+CODE_MISSES_SCOPE = "workshops:code-misses"
 
 
 class TamperedToken(Exception):
@@ -43,9 +41,7 @@ class Throttled(Exception):
 
 
 def _client_key(request: HttpRequest) -> str:
-    # The phone's address as our trusted proxies forwarded it (tenancy.client_ip), not a header it wrote itself.
-    # The test database's name keeps parallel test runs sharing one Redis apart.
-    return f"workshops:code-misses:{settings.DATABASES['default']['NAME']}:{client_ip(request)}"
+    return throttle.address_key(CODE_MISSES_SCOPE, request)
 
 
 def _find_group(code: str) -> WorkshopGroup | None:
@@ -64,19 +60,11 @@ def _lookup(request: HttpRequest, code: str) -> WorkshopGroup | None:
     counted further. The right code is never refused: a room behind one shared address (its Wi-Fi, a proxy)
     keeps joining while someone there mistypes, or tries codes, over and over.
     """
-    key = _client_key(request)
     group = _find_group(code)
-    try:
-        throttled = (cache.get(key) or 0) >= CODE_MISSES_ALLOWED
-        if group is None:
-            cache.add(key, 0, CODE_MISSES_WINDOW)
-            cache.incr(key)
-    except ValueError:  # the counter expired between add and incr: this miss starts a new window
-        cache.set(key, 1, CODE_MISSES_WINDOW)
-    except RedisError:  # the cache is down: the workshop goes on, without the throttle
-        throttled = False
-    if throttled and group is None:
-        raise Throttled
+    if group is None:
+        if throttle.reached(CODE_MISSES_SCOPE, request, CODE_MISSES_ALLOWED):
+            raise Throttled
+        throttle.count(CODE_MISSES_SCOPE, request, CODE_MISSES_WINDOW)
     return group
 
 

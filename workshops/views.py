@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from documents.actions import start_export
+from documents.csv_cells import spreadsheet_text
 from documents.models import ExportJob
 from tenancy.access import TenantRequest, member_required, read_or_workshop_required, workshop_required
 from tenancy.paths import public_reverse
@@ -195,7 +196,10 @@ def workshop_plenary(request: TenantRequest, workshop_pk: int) -> HttpResponse:
         items = by_group.get(group.pk, [])
         top = top_items(items)
         posts, ticks = _matrix(items, placements.get(group.pk, [])) if matrices else ([], [])
-        columns.append({"group": group, "top": top, "rows": top_rows(top), "posts": posts, "ticks": ticks})
+        piles, legend = _piles(posts), _legend(posts)
+        columns.append(
+            {"group": group, "top": top, "rows": top_rows(top), "piles": piles, "ticks": ticks, "legend": legend}
+        )
     origins = workshop.enjeu_origins.select_related("enjeu").prefetch_related("items")
     context = {
         "workshop": workshop,
@@ -271,13 +275,6 @@ def _export_rows(workshop: Workshop) -> list[dict[str, Any]]:
     return rows
 
 
-def _csv_cell(value: Any) -> Any:
-    """Texts typed by participants (items, reasons) are never read by a spreadsheet as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @member_required
 @require_safe
 def workshop_csv(request: TenantRequest, workshop_pk: int) -> HttpResponse:
@@ -289,7 +286,7 @@ def workshop_csv(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     header = list(rows[0]) if rows else ["groupe", "numero", "item", "etat", "points_main_levee", "total", "rang_top10"]
     writer = csv.DictWriter(response, fieldnames=header, delimiter=";")
     writer.writeheader()
-    writer.writerows({key: _csv_cell(value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: spreadsheet_text(value) for key, value in row.items()} for row in rows)
     return response
 
 
@@ -347,6 +344,42 @@ def _matrix(items: list[Item], placements: list[Placement]) -> tuple[list[dict[s
     return posts, ticks
 
 
+def _piles(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plenary's post-its of one column and the same points in one pile at that height: ties of a dozen
+    items stay one box the wall can fit (showing their numbers when their labels don't fit, see live.js)."""
+    piles: dict[tuple[str, str], dict[str, Any]] = {}
+    for post in sorted(posts, key=lambda p: (-p["height"], p["item"].number or 0, p["placement"].moment)):
+        key = (post["placement"].x, post["css"])
+        pile = piles.setdefault(key, {"x": key[0], "css": key[1], "height": post["height"], "entries": {}})
+        # An item placed in the same column today and in ten years is one entry with both colours.
+        entry = pile["entries"].setdefault(post["item"].pk, {"item": post["item"], "moments": [], "reasons": []})
+        entry["moments"].append(post["placement"].moment)
+        entry["reasons"].append(post["placement"].reason)
+    for pile in piles.values():
+        pile["entries"] = list(pile["entries"].values())
+        pile["moment"] = pile["entries"][0]["moments"][0] if len(pile["entries"]) == 1 else ""
+    by_column: dict[str, list[dict[str, Any]]] = {}
+    for pile in piles.values():
+        by_column.setdefault(pile["x"], []).append(pile)
+    for column in by_column.values():
+        clusters: list[list[dict[str, Any]]] = []
+        for pile in column:
+            if clusters and clusters[-1][0]["height"] - pile["height"] < POSTIT_HEIGHT_STEP:
+                clusters[-1].append(pile)
+            else:
+                clusters.append([pile])
+        for cluster in clusters:
+            for slot, pile in enumerate(cluster):
+                pile["slot"], pile["slots"] = slot, len(cluster)
+    return list(piles.values())
+
+
+def _legend(posts: list[dict[str, Any]]) -> list[Item]:
+    """Each item on the matrix once, by number: the key to the numbers a crowded matrix shows alone."""
+    items = {post["item"].pk: post["item"] for post in posts}
+    return sorted(items.values(), key=lambda item: item.number or 0)
+
+
 def top_rows(top: list[Item]) -> list[dict[str, Any]]:
     """The top 10 as the wall shows it: ten rows at most, the items tied for the last place in one « ex æquo » row."""
     if len(top) <= TOP_SIZE:
@@ -400,6 +433,7 @@ def _live_context(group: WorkshopGroup) -> dict[str, Any]:
         "top_ids": {i.pk for i in top},
         "merges": merges,
         "posts": posts,
+        "legend": _legend(posts),
         "ticks": ticks,
         "maitrise": Maitrise.choices,
         "answers": list(group.answers.all()) if group.workshop.kind == Kind.TOUR_DE_TABLE else [],
@@ -530,8 +564,7 @@ def workshopgroup_action(request: TenantRequest, workshopgroup_pk: int) -> HttpR
     marker = _undo_marker(group)
     try:
         if name == "undo":
-            label = actions.undo(group)
-            return _done(request, group, notice=_("Annulé : %(label)s.") % {"label": label})
+            return _done(request, group, notice=actions.undo(group).message)
         if name == "expected":
             value = request.POST.get("expected", "").strip()
             if value and not value.isdigit():

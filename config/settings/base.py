@@ -28,9 +28,12 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address, for links in e-mails sent without a request (Celery beat): the first trusted origin
+# (https://SITE_DOMAIN under docker-compose) unless SITE_URL says otherwise.
+SITE_URL = env.str("SITE_URL", default=(CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000"])[0]).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tenancy.admin_apps.OperatorsAdminConfig",  # Django's admin, with a required second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -198,6 +201,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
 
 # Reference data (communes, INSEE, IFN…) for the demo and the diagnostic importers.
 CAP_DATA_DIR = env.path("CAP_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))

@@ -34,7 +34,7 @@ def test_an_upload_is_followed_in_the_page_and_listed_as_own_data(
     page.get_by_label("Millésime").fill("2026-01")
     page.get_by_role("button", name="Importer").click()
     row = page.locator(".job").first
-    expect(row).to_contain_text("nos-lieux.csv : 1 ligne(s) importée(s)")
+    expect(row).to_contain_text("nos-lieux.csv : 1 ligne importée")
     expect(page.get_by_role("cell", name="France services", exact=True)).to_be_visible()
     assert Place.objects.get().organization == tenant_a.organization
 
@@ -51,6 +51,6 @@ def test_an_upload_is_followed_in_the_page_and_listed_as_own_data(
     pending = page.locator(f"#import-{waiting.pk}")
     expect(pending).to_contain_text("En cours — 30 %")
     ImportRun.objects.filter(pk=waiting.pk).update(
-        status=ImportRun.Status.FAILED, progress=100, message="filosofi-ccas.csv : colonne(s) manquante(s) : MED21."
+        status=ImportRun.Status.FAILED, progress=100, message="filosofi-ccas.csv : colonne manquante : MED21."
     )
-    expect(pending).to_contain_text("Rien n'a été importé. filosofi-ccas.csv : colonne(s) manquante(s) : MED21.")
+    expect(pending).to_contain_text("Rien n'a été importé. filosofi-ccas.csv : colonne manquante : MED21.")

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from onboarding.models import JoinRequest
 from tenancy.models import Invitation, Membership, Role
 from tests.factories import PASSWORD, CommuneFactory, UserFactory
+from tests.onboarding.factories import totp_code
 
 EMAIL = "claire.dupont@cc-val-test.fr"
 FIRST_PASSWORD = "Perigord-Vert-2026"
@@ -46,12 +48,16 @@ def watch_csp(context: BrowserContext, violations: list[str]) -> None:
 
 
 def test_from_demander_un_acces_to_a_territory_a_colleague_and_a_new_password(
-    open_context: Callable[..., BrowserContext], console_mail: Callable[[str], str], transactional_db: None
+    open_context: Callable[..., BrowserContext],
+    console_mail: Callable[[str], str],
+    screenshot: Callable[..., Any],
+    transactional_db: None,
 ) -> None:
     for n in range(3):
         CommuneFactory(code=f"2403{n}", name=f"Bourg {n}", epci_siren="200040392", epci_name="CC du Val Test")
     CommuneFactory(code="24999", name="Ailleurs", epci_siren="200000001", epci_name="CA Autre")
     operator = UserFactory(is_staff=True, is_superuser=True, email="operatrice@cap-partage.fr")
+    device = TOTPDevice.objects.create(user=operator, name="Téléphone", confirmed=True)
     cache.delete("onboarding:join-request:127.0.0.1")  # the cache outlives a test run
     violations: list[str] = []
 
@@ -78,6 +84,9 @@ def test_from_demander_un_acces_to_a_territory_a_colleague_and_a_new_password(
     operator_page.goto("/admin/")
     operator_page.get_by_label("Adresse e-mail").fill(operator.email)
     operator_page.get_by_label("Mot de passe").fill(PASSWORD)
+    # The back-office asks for the operator's second factor (tenancy/admin_site.py).
+    operator_page.get_by_label("Code de double authentification").fill(totp_code(device))
+    screenshot(operator_page, "admin-login-totp")
     operator_page.get_by_role("button", name="Connexion").click()
     operator_page.get_by_role("link", name="Demandes d'accès").first.click()
     operator_page.get_by_role("link", name="Valider ou refuser").click()

@@ -99,8 +99,8 @@ def test_coverage_sentence_names_the_people_beyond(dordogne: list) -> None:
 
     far = diagnose("Dordogne", list(Commune.objects.values_list("code", flat=True)), distance_km=5)
     sentence = coverage_sentence(far)
-    assert f"{far.coverage.communes_beyond} commune(s) à plus de 5 km" in sentence
-    assert "habitant(s), soit" in sentence
+    assert f"vivent dans {far.coverage.communes_beyond} communes à plus de 5 km" in sentence
+    assert "habitants, soit" in sentence and "(s)" not in sentence
 
 
 def test_haversine_distance() -> None:

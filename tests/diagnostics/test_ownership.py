@@ -96,6 +96,19 @@ def test_uploads_of_one_organisation_change_nothing_for_another(
     files = {kind: (name, (data_dir / name).read_bytes(), vintage) for kind, (name, vintage) in UPLOADS.items()}
     files["mediation_national"] = ("lieux.csv", national, "")
     files["data_inclusion"] = ("structures.json", structures, "")
+    services = json.dumps(
+        [
+            {
+                "source": "dora",
+                "structure_id": "dora--7",
+                "id": "dora--s7",
+                "nom": "Aide aux démarches en ligne",
+                "description": "Un conseiller numérique aide à faire ses démarches en ligne.",
+                "date_maj": "2025-02-14",
+            }
+        ]
+    ).encode()
+    files["data_inclusion_services"] = ("services.json", services, "")
     assert set(files) == set(MEMBER_KINDS)
     for kind, (name, content, vintage) in files.items():
         with django_capture_on_commit_callbacks(execute=True):
@@ -113,6 +126,10 @@ def test_uploads_of_one_organisation_change_nothing_for_another(
         territory_a.communes.values_list("code", flat=True)
     )
     assert Place.objects.filter(organization=tenant_a.organization).exists()
+    from diagnostics.models import PlaceService
+
+    assert PlaceService.objects.filter(organization=tenant_a.organization, place__external_id="dora--7").exists()
+    assert not PlaceService.objects.filter(organization__isnull=True).exists()
     assert CommuneStatistic.objects.filter(organization__isnull=True).count() == reference_rows
     # B sees exactly what it saw: same rows, same figures, same places, same coverage
     assert seen_by(tenant_b, territory_b) == before

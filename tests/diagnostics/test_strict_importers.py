@@ -66,7 +66,7 @@ def unchanged() -> list[tuple[Any, ...]]:
         (COMPARATEUR + "24322,-5,50,400\n", "ligne 2, colonne « P21_POP » : la valeur « -5 » est inférieure à 0"),
         (COMPARATEUR + "24322,1000,500,400\n", "ligne 2 : plus de chômeurs .*que d'actifs"),
         (COMPARATEUR + "24064.0,1000,50,400\n", "ligne 2, colonne « CODGEO » : « 24064.0 » n'est pas un code commune"),
-        (COMPARATEUR + "33063,1000,50,400\n", "aucune ligne du fichier ne concerne le\\(s\\) département\\(s\\) 24"),
+        (COMPARATEUR + "33063,1000,50,400\n", "aucune ligne du fichier ne concerne le département 24"),
     ],
 )
 def test_bad_statistics_are_refused_and_change_nothing(
@@ -163,6 +163,43 @@ def test_insee_workbook_with_title_rows(tmp_path: Path, two_communes: Scope) -> 
     result = import_comparateur(path, two_communes)
     assert result.rows == 1
     assert CommuneStatistic.objects.get(indicator="chomage").value == pytest.approx(12.5)
+
+
+def _titled_workbook(tmp_path: Path, rows: list[list[str]]) -> Path:
+    """An INSEE workbook: title, source, a blank row, then the header on row 4 of the sheet."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Chômage des 15-64 ans en 2021"])
+    sheet.append(["Source : Insee, RP 2021"])
+    sheet.append([])
+    sheet.append(["CODGEO", "P21_POP", "P21_CHOM1564", "P21_ACT1564"])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "insee.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # the wrong value is on row 6 of the sheet, as Excel numbers it (row 5 is good; the header is on row 4)
+        ([["24322", "1000", "50", "400"], ["24037", "x", "1", "2"]], "ligne 6, colonne « P21_POP »"),
+        ([["24322", "1000", "50", "400"], ["24037.0", "800", "20", "300"]], "ligne 6, colonne « CODGEO »"),
+        ([["24322", "1000", "-5", "400"]], "ligne 5, colonne « P21_CHOM1564 »"),
+        ([["24322", "1000", "50", "400"], ["24037", "800", "500", "300"]], "ligne 6 :"),
+        ([["24322", "1000", "50", "400"], ["24322", "900", "20", "300"]], r"lignes 5, 6\)"),
+        ([["24322", "1000", "50", "400"], ["24999", "900", "20", "300"]], r"24999 \(ligne 6\)"),
+    ],
+)
+def test_a_workbook_error_names_the_row_as_excel_shows_it(
+    tmp_path: Path, two_communes: Scope, rows: list[list[str]], message: str
+) -> None:
+    path = _titled_workbook(tmp_path, rows)
+    with pytest.raises(ImportFileError, match=message):
+        import_comparateur(path, two_communes)
+    assert not CommuneStatistic.objects.exists()
 
 
 def test_parsing_stays_linear_for_a_wide_single_line(tmp_path: Path, two_communes: Scope) -> None:

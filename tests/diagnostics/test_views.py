@@ -84,14 +84,14 @@ def test_query_count_does_not_grow_with_communes(
 ) -> None:
     # 1 session, 2 user, 3 membership (middleware), 4 territory, 5 synthesis/settings, 6 territory's codes,
     # 7 communes of the département(s), 8 their statistics, 9 help places, 10 sources and vintages,
-    # 11 the user's memberships (organisation switcher in base.html)
+    # 11 the user's memberships (organisation switcher in base.html), 12 the places' services (data·inclusion)
     territory = tenant_a.roadmap.territory
     territory.communes.set(Commune.objects.filter(code__in=["24322", "24037"]))
     client_a.get(url("territory", territory))  # the first request of a session also saves the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client_a.get(url("territory", territory)).status_code == 200
     territory.communes.set(Commune.objects.all())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client_a.get(url("territory", territory)).status_code == 200
 
 
@@ -161,7 +161,7 @@ def test_upload_keeps_the_territory_communes_and_refuses_bad_files(
     ]
     # the job's row, polled by the page
     status = client_a.get(reverse("diagnostics:import_status", kwargs={"importrun_pk": runs[0].pk}))
-    assert status.status_code == 200 and "16 ligne(s) importée(s)" in status.content.decode()
+    assert status.status_code == 200 and "16 lignes importées" in status.content.decode()
     assert "hx-get" not in status.content.decode()  # finished: no more polling
 
 

@@ -3,7 +3,9 @@ queries whatever their number."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,9 +13,10 @@ from django.utils import timezone
 
 from inspiration import actions
 from projectgroup.models import Meeting, Milestone
+from roadmap.steps import roadmap_steps
 from tenancy.models import Role
 from tests.conftest import Tenant, make_tenant
-from tests.factories import ChantierFactory, MembershipFactory, UserFactory
+from tests.factories import ChantierFactory, EnjeuFactory, MembershipFactory, UserFactory
 from tests.inspiration.conftest import published
 from tests.inspiration.factories import ExperienceFactory
 
@@ -71,3 +74,34 @@ def test_the_desk_costs_the_same_for_2_or_5_organisations(tenant_a: Tenant, tena
     assert count() == small
     page = client.get(url).content.decode()
     assert "Comité 2" in page and "Vote 2" in page
+
+
+def test_the_desk_shows_the_seven_steps_from_the_registry(
+    tenant_a: Tenant, tenant_b: Tenant, tenant_c: Tenant, outsider_client: Any
+) -> None:
+    """Each roadmap's line loads its 7 steps (1 to 7, as the step registry computes them) from its own
+    organisation; a roadmap of an organisation the person is not a member of is a 404."""
+    staff = UserFactory()
+    for tenant in (tenant_a, tenant_b):
+        MembershipFactory(user=staff, organization=tenant.organization, role=Role.LECTEUR)
+    EnjeuFactory(roadmap=tenant_b.roadmap, organization=tenant_b.organization)
+    client = tenant_a.client_for(staff)
+    page = client.get(tenant_a.url("inspiration:desk")).content.decode()
+    url_b = tenant_b.url("inspiration:desk_steps", roadmap_pk=tenant_b.roadmap.pk)
+    assert f'hx-get="{url_b}"' in page  # B's strip is asked of B's organisation
+    assert f'hx-get="{tenant_a.url("inspiration:desk_steps", roadmap_pk=tenant_a.roadmap.pk)}"' in page
+
+    strip = client.get(url_b).content.decode()
+    steps = re.findall(r'<li class="desk-step (\w+)"><a href="([^"]+)" title="(\d)\. ([^"]+)"', strip)
+    assert [int(number) for _, _, number, _ in steps] == [1, 2, 3, 4, 5, 6, 7]
+    expected = roadmap_steps(tenant_b.roadmap)
+    assert [status for status, *_ in steps] == [step.status for step in expected]
+    assert steps[2][0] == "in_progress"  # step 3: the enjeu formulated in B (the diagnostic still missing)
+    assert steps[2][1] == tenant_b.url("roadmap:step", roadmap_pk=tenant_b.roadmap.pk, number=3)
+    assert steps[6][0] == "todo"
+
+    # Not a member of C: neither its strip nor, through another organisation's address, its roadmap.
+    assert client.get(tenant_c.url("inspiration:desk_steps", roadmap_pk=tenant_c.roadmap.pk)).status_code == 404
+    assert client.get(tenant_a.url("inspiration:desk_steps", roadmap_pk=tenant_c.roadmap.pk)).status_code == 404
+    assert client.get(tenant_a.url("inspiration:desk_steps", roadmap_pk=tenant_b.roadmap.pk)).status_code == 404
+    assert outsider_client.get(url_b).status_code == 404

@@ -43,13 +43,19 @@ def test_report_then_unpublish_with_a_reason(
     assert "Caravane numérique" in queue and "Le bus ne circule plus" in queue
     # Members who are not moderators see no queue.
     assert "Le bus ne circule plus" not in client_b.get(tenant_b.url("inspiration:moderation")).content.decode()
+    # A territory's contributeur holds `moderate_commons` by role, but only from a hub.
     assert client_b.post(tenant_b.url("inspiration:report_handle", report_pk=report.pk)).status_code == 403
     assert (
-        tenant_a.client_for(tenant_a.admin)
-        .post(tenant_a.url("inspiration:report_handle", report_pk=report.pk), {"decision": "unpublish", "reason": "x"})
+        tenant_b.client_for(tenant_b.lecteur)
+        .post(tenant_b.url("inspiration:report_handle", report_pk=report.pk))
         .status_code
-        == 404
+        == 403
     )
+    # Not a moderator: refused whatever the report, which says nothing of another organisation's reports.
+    admin_a = tenant_a.client_for(tenant_a.admin)
+    for pk in (report.pk, report.pk + 1000):
+        url = tenant_a.url("inspiration:report_handle", report_pk=pk)
+        assert admin_a.post(url, {"decision": "unpublish", "reason": "x"}).status_code == 403
 
     handle = f"/{hub.slug}/inspiration/signalements/{report.pk}/"
     moderator.post(handle, {"decision": "unpublish", "reason": ""})  # a reason is required
@@ -98,3 +104,45 @@ def test_a_lecteur_of_a_hub_is_no_moderator(tenant_a: Tenant) -> None:
     client = OrganizationClient(hub)
     client.force_login(reader)
     assert client.post(f"/{hub.slug}/inspiration/signalements/{report.pk}/", {"decision": "dismiss"}).status_code == 403
+
+
+def test_the_moderator_right_is_in_the_permission_table() -> None:
+    """`moderate_commons` (README « Rôles et droits »): administrateur and contributeur, from a hub only; operator
+    staff from any organisation."""
+    from types import SimpleNamespace
+
+    from tenancy.access import PERMISSIONS, Permission, may
+
+    assert [role for role in Role if Permission.MODERATE_COMMONS in PERMISSIONS[role]] == [
+        Role.ADMINISTRATEUR,
+        Role.CONTRIBUTEUR,
+    ]
+    hub = Organization(name="Hub", kind=Organization.Kind.HUB)
+    territory = Organization(name="CC", kind=Organization.Kind.EPCI)
+    staff, person = SimpleNamespace(is_staff=True), SimpleNamespace(is_staff=False)
+    for role, in_hub, in_territory, as_staff in (
+        (Role.ADMINISTRATEUR, True, False, True),
+        (Role.CONTRIBUTEUR, True, False, True),
+        (Role.ANIMATEUR, False, False, True),
+        (Role.LECTEUR, False, False, True),
+    ):
+        at_hub = SimpleNamespace(role=role, organization=hub)
+        at_territory = SimpleNamespace(role=role, organization=territory)
+        assert may(at_hub, Permission.MODERATE_COMMONS, person) is in_hub, role
+        assert may(at_territory, Permission.MODERATE_COMMONS, person) is in_territory, role
+        assert may(at_territory, Permission.MODERATE_COMMONS, staff) is as_staff, role
+    assert may(None, Permission.MODERATE_COMMONS, staff) is False
+
+
+def test_operator_staff_moderate_from_their_own_organisation(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    experience = published(tenant_a, title="Caravane numérique")
+    report = ReportFactory(organization=tenant_b.organization, experience=experience)
+    operator = tenant_b.lecteur
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    client = tenant_b.client_for(operator)
+    queue = client.get(tenant_b.url("inspiration:moderation")).content.decode()
+    assert "Caravane numérique" in queue and "Retirer du commun" in queue
+    client.post(tenant_b.url("inspiration:report_handle", report_pk=report.pk), {"decision": "dismiss"})
+    report.refresh_from_db()
+    assert report.outcome == Report.Outcome.DISMISSED

@@ -18,7 +18,7 @@ from roadmap.models import Roadmap
 from tenancy.models import Invitation, Membership, Organization, Role
 from tests.conftest import Tenant, organization_url
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
-from tests.onboarding.factories import JoinRequestFactory
+from tests.onboarding.factories import JoinRequestFactory, operator_client, totp_code
 
 EPCI_SIREN = "200040392"
 
@@ -106,8 +106,7 @@ def test_the_operator_validates_and_the_requester_becomes_the_first_administrato
     operator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     join_request = JoinRequestFactory(email="claire@cc-val.fr", organization_name="CC du Val")
-    client = Client()
-    client.force_login(operator)
+    client = operator_client(operator)
     with django_capture_on_commit_callbacks(execute=True):
         _decide(client, join_request, decision="approve")
     join_request.refresh_from_db()
@@ -139,8 +138,7 @@ def test_the_operator_validates_and_the_requester_becomes_the_first_administrato
 
 def test_a_refusal_needs_a_reason_which_is_sent(operator: Any, django_capture_on_commit_callbacks: Any) -> None:
     join_request = JoinRequestFactory()
-    client = Client()
-    client.force_login(operator)
+    client = operator_client(operator)
     response = _decide(client, join_request, decision="refuse", reason="")
     assert "Indiquez le motif du refus" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,10 +171,8 @@ def test_the_back_office_is_for_staff_only(tenant_a: Tenant) -> None:
 def test_operators_see_organisations_with_their_activity_and_their_data_read_only(
     operator: Any, tenant_a: Tenant, tenant_b: Tenant, django_assert_max_num_queries: Any
 ) -> None:
-    client = Client()
-    client.force_login(operator)
-    client.force_login(tenant_a.admin)  # a member logs in: last login
-    client.force_login(operator)
+    Client().force_login(tenant_a.admin)  # a member logs in: last login
+    client = operator_client(operator)
     with django_assert_max_num_queries(12):
         content = client.get(reverse("admin:tenancy_organization_changelist")).content.decode()
     assert tenant_a.organization.name in content and tenant_b.organization.name in content
@@ -310,3 +306,98 @@ def test_old_personal_data_are_purged_as_the_privacy_page_says(db: None) -> None
     assert set(JoinRequest.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
     assert not JoinRequest.objects.filter(pk=decided.pk).exists()
     assert not AccessAttempt.objects.exists()
+
+
+def test_celery_beat_runs_the_purge_every_night_and_the_task_purges(db: None) -> None:
+    from datetime import timedelta
+
+    from celery.schedules import crontab
+    from django.utils import timezone
+
+    from config.celery import app
+    from onboarding import tasks
+
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == "onboarding.tasks.purge_personal_data"]
+    assert len(entries) == 1
+    schedule = entries[0]["schedule"]
+    assert isinstance(schedule, crontab)
+    # Once a day, at night (Paris time).
+    assert len(schedule.hour) == 1 and next(iter(schedule.hour)) < 6 and len(schedule.minute) == 1
+    assert schedule.day_of_week == set(range(7))
+    assert app.conf.timezone == "Europe/Paris"
+    assert "onboarding.tasks.purge_personal_data" in app.tasks
+    # Beat's last-run file goes to var/, not the project's root.
+    assert "/var/" in app.conf.beat_schedule_filename
+
+    old = timezone.now() - timedelta(days=400)
+    decided = JoinRequestFactory(status=JoinRequest.Status.APPROVED, decided_at=old)
+    kept = JoinRequestFactory(status=JoinRequest.Status.REFUSED, decided_at=timezone.now())
+    result = tasks.purge_personal_data.delay().get()
+    assert result == {"join_requests": 1, "login_failures": 0}
+    assert not JoinRequest.objects.filter(pk=decided.pk).exists()
+    assert JoinRequest.objects.filter(pk=kept.pk).exists()
+    assert tasks.purge_personal_data.delay().get() == {"join_requests": 0, "login_failures": 0}
+
+
+def _admin_login(client: Client, email: str, token: str = "") -> Any:
+    data = {"username": email, "password": PASSWORD, "otp_token": token, "next": reverse("admin:index")}
+    return client.post(reverse("admin:login"), data, follow=True)
+
+
+def test_the_back_office_requires_the_operators_second_factor(operator: Any) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Without a second factor: the password alone opens nothing.
+    refused = _admin_login(Client(), operator.email)
+    assert "exige la double authentification" in refused.content.decode()
+    assert refused.request["PATH_INFO"] == reverse("admin:login")
+    # Logged in elsewhere with the password only (the app's login, no device): the back-office still says no.
+    client = Client()
+    client.force_login(operator)
+    assert client.get(reverse("admin:index")).url.startswith(reverse("admin:login"))
+
+    device = TOTPDevice.objects.create(user=operator, name="Téléphone", confirmed=True)
+    wrong = _admin_login(Client(), operator.email, "000000" if totp_code(device) != "000000" else "111111")
+    assert "Code de double authentification incorrect" in wrong.content.decode()
+    missing = _admin_login(Client(), operator.email)
+    assert "saisissez aussi le code" in missing.content.decode()
+    # django-otp slows down the next check after a wrong code (1 s, then doubling): the test does not wait.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    client = Client()
+    accepted = _admin_login(client, operator.email, totp_code(device))
+    assert accepted.request["PATH_INFO"] == reverse("admin:index")
+    assert "Demandes d" in accepted.content.decode()
+    assert client.get(reverse("admin:onboarding_joinrequest_changelist")).status_code == 200
+
+
+def test_a_member_with_a_second_factor_but_no_staff_status_stays_out(tenant_a: Tenant) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=tenant_a.admin, name="Téléphone", confirmed=True)
+    response = _admin_login(Client(), tenant_a.admin.email, totp_code(device))
+    assert response.request["PATH_INFO"] == reverse("admin:login")
+    assert "sans accès au back-office" in response.content.decode()
+
+
+def test_an_operator_enrols_from_the_command_line(operator: Any, tenant_a: Tenant) -> None:
+    from base64 import b32decode
+    from urllib.parse import parse_qs, urlparse
+
+    from django_otp.oath import totp
+
+    out = StringIO()
+    call_command("enrol_operator_totp", operator.email, stdout=out)
+    printed = out.getvalue()
+    uri = next(line for line in printed.splitlines() if line.startswith("otpauth://totp/"))
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    code = f"{totp(b32decode(secret + '=' * (-len(secret) % 8))):06d}"  # what the phone shows after scanning
+    client = Client()
+    assert _admin_login(client, operator.email, code).request["PATH_INFO"] == reverse("admin:index")
+    recovery = re.findall(r"^  ([a-z0-9]{8})$", printed, re.MULTILINE)
+    assert len(recovery) == 10
+    assert _admin_login(Client(), operator.email, recovery[0]).request["PATH_INFO"] == reverse("admin:index")
+    # Only staff accounts are enrolled this way.
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="n'est pas un compte opérateur"):
+        call_command("enrol_operator_totp", tenant_a.admin.email, stdout=StringIO())

@@ -4,6 +4,7 @@ counts kept for the evaluation."""
 from __future__ import annotations
 
 import datetime
+import html
 import subprocess
 from typing import Any
 
@@ -199,3 +200,43 @@ def test_definitions_of_another_organisation_are_not_listed(tenant_a: Tenant, te
         )
     )
     assert "Texte secret" not in page
+
+
+def test_step_2_summarises_the_tour_de_table(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    """The tour de table runs in the workshops; step 2 shows what it gathered: answers and people, the words that
+    come back, the observer's synthesis, the answers themselves on request."""
+    from tests.workshops.factories import WorkshopFactory, WorkshopGroupFactory
+    from workshops.models import Answer, Kind, Participant, WorkshopGroup
+
+    organization = tenant_a.organization
+    tour = WorkshopFactory(
+        organization=organization, roadmap=tenant_a.roadmap, kind=Kind.TOUR_DE_TABLE, title="Tour de table du COPIL"
+    )
+    group: WorkshopGroup = WorkshopGroupFactory(organization=organization, workshop=tour)
+    awa = Participant.objects.create(organization=organization, group=group, first_name="Awa")
+    texts = [
+        (awa, "", "Pouvoir faire ses démarches seul, sans dépendre des enfants."),
+        (awa, "", "Des démarches simples et un accompagnement proche."),
+        (None, "Le maire", "Un accompagnement humain pour les démarches en ligne."),
+        (None, "", "L'autonomie numérique pour tous."),
+    ]
+    for participant, author, said in texts:
+        Answer.objects.create(organization=organization, group=group, participant=participant, author=author, text=said)
+    url = reverse("projectgroup:definition", kwargs={"roadmap_pk": tenant_a.roadmap.pk})
+    page = html.unescape(tenant_a.client_for(tenant_a.lecteur).get(url).content.decode())
+    summary = page.split('data-testid="tour-summary"')[1]
+    assert "4 réponses" in summary and "de 3 personnes" in summary  # Awa twice, the mayor, someone unnamed
+    assert "démarches (3)" in summary and "accompagnement (2)" in summary
+    assert "autonomie (" not in summary  # said once: not a recurring word
+    assert "Pas encore de synthèse de l'observateur" in summary
+    tour.synthesis = "Le groupe veut d'abord de l'accompagnement humain."
+    tour.save()
+    page = html.unescape(tenant_a.client_for(tenant_a.lecteur).get(url).content.decode())
+    assert "Le groupe veut d'abord de l'accompagnement humain." in page
+    assert "Un accompagnement humain pour les démarches en ligne. — Le maire" in page
+    other = html.unescape(
+        tenant_b.client_for(tenant_b.admin)
+        .get(reverse("projectgroup:definition", kwargs={"roadmap_pk": tenant_b.roadmap.pk}))
+        .content.decode()
+    )
+    assert "Tour de table du COPIL" not in other and "Pas encore de tour de table" in other

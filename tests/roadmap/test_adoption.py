@@ -202,3 +202,46 @@ def test_a_revision_opens_only_from_an_adopted_roadmap(tenant_a: Tenant, client_
     _step(client_a, roadmap, "present", presented_to="Bureau communautaire", presented_on="2026-10-01")
     page = client_a.get(url).content.decode()
     assert 'name="adopted_by" value="Conseil communautaire"' in page  # the assembly of the previous adoption
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+    return result.stdout.decode()
+
+
+def test_the_public_page_and_its_pdf_show_no_phone_number_nor_e_mail(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    action = rich_roadmap(roadmap)
+    action.referents = "Camille Martin, cheffe de projet, 05 53 00 00 00, camille.martin@cc-val.fr"
+    action.lead_structure = "Centre social (+33 6 12 34 56 78)"
+    action.save()
+    _step(client_a, roadmap, "public", is_public="on")
+    version = _adopt(client_a, roadmap)
+    anonymous = Client()
+    page = anonymous.get(reverse("adoption:public", args=[roadmap.public_key])).content.decode()
+    assert "Camille Martin, cheffe de projet" in page and "Centre social" in page
+    for detail in ("05 53 00 00 00", "camille.martin@cc-val.fr", "12 34 56 78"):
+        assert detail not in page
+    assert "[coordonnées non publiées]" in page
+    public_pdf = anonymous.get(reverse("adoption:public_pdf", args=[roadmap.public_key]))
+    public_text = _pdf_text(b"".join(public_pdf.streaming_content))
+    assert "Camille Martin" in public_text
+    assert "05 53 00 00 00" not in public_text and "camille.martin@" not in public_text
+    assert "12 34 56 78" not in public_text
+    # The members keep the full document they voted.
+    version.refresh_from_db()
+    members_text = _pdf_text(version.pdf.read())
+    assert "05 53 00 00 00" in members_text and "camille.martin@cc-val.fr" in members_text
+
+
+def test_a_roadmap_published_after_its_adoption_gets_its_public_pdf(tenant_a: Tenant, client_a: Client) -> None:
+    roadmap = tenant_a.roadmap
+    rich_roadmap(roadmap)
+    version = _adopt(client_a, roadmap)
+    assert not version.public_pdf  # not public: no public rendering made
+    _step(client_a, roadmap, "public", is_public="on")
+    version.refresh_from_db()
+    assert version.public_pdf
+    assert Client().get(reverse("adoption:public_pdf", args=[roadmap.public_key])).status_code == 200

@@ -26,11 +26,14 @@ def test_three_bare_chantiers_do_not_make_step_4_done(tenant_a: Tenant) -> None:
     assert "3 chantiers ne répondent à aucun enjeu" in step.missing
 
 
-def test_a_chantier_answering_an_enjeu_with_an_action_makes_step_4_done(tenant_a: Tenant) -> None:
+def test_a_chantier_with_an_action_is_not_enough_for_step_4(tenant_a: Tenant) -> None:
+    # Step 4 is done when each enjeu's group has chosen its priority chantiers (tests/chantiers/test_rules.py).
     chantier = ChantierFactory(roadmap=tenant_a.roadmap)
     chantier.enjeux.add(EnjeuFactory(roadmap=tenant_a.roadmap))
     ActionFactory(roadmap=tenant_a.roadmap, chantier=chantier)
-    assert roadmap_steps(tenant_a.roadmap)[4].status == "complete"
+    step = roadmap_steps(tenant_a.roadmap)[4]
+    assert step.status == "in_progress"
+    assert any("chantier prioritaire" in str(line) for line in step.missing), step.missing
 
 
 def test_fiches_without_pilot_or_budget_keep_step_6_in_progress_even_adopted(tenant_a: Tenant) -> None:

@@ -45,7 +45,7 @@ def test_unknown_commune_codes_are_named_and_nothing_is_saved(client_a: Client) 
     response = client_a.post(
         reverse("territories:territory_create"), {"name": "X", "kind": "epci", "commune_codes": "24042 24999"}
     )
-    assert "Commune(s) inconnue(s) : 24999" in response.content.decode()
+    assert "Commune inconnue : 24999" in response.content.decode()
     assert not Territory.objects.filter(name="X").exists()
 
 

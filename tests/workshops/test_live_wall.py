@@ -34,6 +34,7 @@ from workshops.models import (
     MergeProposal,
     Placement,
     Stage,
+    Vote,
     WorkshopGroup,
 )
 from workshops.templatetags.workshop_text import french_spaces
@@ -136,11 +137,47 @@ def test_undo_unmerges_and_restores_paper_totals(tenant_a: Tenant) -> None:
     proposal = actions.propose_merge(group, [one, two], "Les deux")
     merged = actions.confirm_merge(proposal)
     assert [(i.label, i.total) for i in group.top()] == [("Les deux", 11)]
-    assert actions.undo(group) == "Fusion « Les deux »"
+    assert actions.undo(group).label == "Fusion « Les deux »"
     assert not Item.objects.filter(pk=merged.pk).exists()
     assert MergeProposal.objects.get(pk=proposal.pk).status == MergeProposal.Status.OPEN
     actions.undo(group)
     assert [(i.label, i.total) for i in group.top()] == [("Idée 1", 4), ("Idée 2", 2)]
+
+
+def test_undoing_the_vote_keeps_the_ballots_cast_meanwhile(tenant_a: Tenant) -> None:
+    """Ctrl+Z right after « Points » while phones already voted: the room's points stay, the animator is told."""
+    group = group_with(tenant_a, items=10)
+    client = tenant_a.client_for(tenant_a.animateur)
+    act(client, group, "next")  # Collection → Points: the vote opens, 5 points each
+    group.refresh_from_db()
+    assert group.voting_open and group.envelope == 5
+    first, second = actions.join(group, "Awa"), actions.join(group, "Brice")
+    one, two = group.items.get(number=1), group.items.get(number=2)
+    actions.submit_ballot(first, {one.pk: 3, two.pk: 2})
+    actions.submit_ballot(second, {one.pk: 1})
+    page = text(client.get(g_url("workshopgroup_presenter", group)))
+    assert "les points déjà donnés sur les téléphones sont gardés" in page  # said before pressing it
+
+    response = act(client, group, "undo")
+    assert response.json()["notice"] == (
+        "Annulé : Passage à l'étape « Points ». Le vote est fermé, mais les points déjà donnés sur les téléphones "
+        "sont gardés : ils compteront quand le vote rouvrira."
+    )
+    group.refresh_from_db()
+    assert group.stage == Stage.COLLECTION and not group.voting_open
+    assert group.envelope == 5  # not the 0 of before the vote: no ballot ends up over its envelope
+    assert sorted(Vote.objects.filter(item__group=group).values_list("points", flat=True)) == [1, 2, 3]
+    # Back in the collection, an item with points can't be deleted (its points would go with it).
+    response = client.post(reverse("workshops:item_edit", kwargs={"item_pk": one.pk}), {"do": "delete"}, headers=JSON)
+    assert response.status_code == 400
+    assert "a déjà reçu des points sur les téléphones" in response.json()["error"]
+    assert Vote.objects.filter(item=one).count() == 2
+
+    act(client, group, "next")  # the vote reopens with the same envelope; a phone finds its ballot as it left it
+    group.refresh_from_db()
+    assert group.voting_open and group.envelope == 5
+    assert [(i.number, i.total) for i in group.top()][:2] == [(1, 4), (2, 2)]
+    actions.submit_ballot(first, {one.pk: 3, two.pk: 2})  # still within its envelope
 
 
 def test_undo_lasts_ten_minutes(tenant_a: Tenant) -> None:

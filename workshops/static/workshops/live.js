@@ -140,7 +140,9 @@
     const centre = (p) => height * (1 - (Number(p.dataset.h) || 0) / 100);
     posts.sort((a, b) => centre(a) - centre(b));
     // Post-its that would cover each other at full width form a cluster; each cluster gets its own lanes.
-    posts.forEach((p) => { p.style.setProperty("--slots", "1"); p.style.setProperty("--slot", "0"); });
+    posts.forEach((p) => {
+      p.style.setProperty("--slots", "1"); p.style.setProperty("--slot", "0"); p.style.removeProperty("--row");
+    });
     const clusters = [];
     let bottom = -Infinity;
     for (const post of posts) {
@@ -148,9 +150,15 @@
       if (clusters.length && top < bottom + 2) clusters[clusters.length - 1].push(post); else clusters.push([post]);
       bottom = Math.max(clusters[clusters.length - 1].length > 1 ? bottom : -Infinity, top + h);
     }
+    // No lane narrower than what a post-it needs to stay legible: its number alone (numbers shown), or its
+    // longest word (labels shown; narrower, a word would break across lines: « intergé / nératio / nnels »).
+    const numbers = Boolean(plot.closest(".numbers"));
+    const natural = Math.max(...posts.map((p) => p.offsetWidth));
+    const legible = numbers ? natural + 4 : Math.min(natural, Math.max(...posts.map(longestWord)));
+    const most = Math.max(1, Math.floor(plot.clientWidth * 0.96 / legible));
     for (const cluster of clusters) {
       let packed = false;
-      for (let lanes = 1; lanes <= cluster.length && !packed; lanes++) {
+      for (let lanes = 1; lanes <= Math.min(cluster.length, most) && !packed; lanes++) {
         cluster.forEach((p) => p.style.setProperty("--slots", String(lanes)));
         const ends = new Array(lanes).fill(-Infinity);
         packed = true;
@@ -162,7 +170,7 @@
           ends[lane] = top + h;
         }
       }
-      if (!packed) return false;
+      if (!packed && !rows(plot, cluster, centre)) return false;
     }
     // Narrower post-its grow taller: none may now cover another.
     const boxes = posts.map((p) => p.getBoundingClientRect());
@@ -175,30 +183,70 @@
     }
     return true;
   }
-  function matrixFits() {
+  // The width a post-it needs for its longest word on one line (padding included), from its own font.
+  const ruler = document.createElement("canvas").getContext("2d");
+  function longestWord(post) {
+    const style = getComputedStyle(post);
+    ruler.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const words = post.textContent.split(/\s+/).filter(Boolean);
+    const widest = Math.max(0, ...words.map((word) => ruler.measureText(word).width));
+    return widest + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 6;
+  }
+  // A group's projector showing numbers only (a dozen items tied in one column): the cluster's post-its as many
+  // side by side as the column holds, in rows centred on their height. False when that doesn't apply.
+  function rows(plot, cluster, centre) {
+    if (!plot.closest(".stage-body.numbers")) return false;
+    const width = Math.max(...cluster.map((p) => p.offsetWidth)) + 4;
+    const across = Math.max(1, Math.floor(plot.clientWidth * 0.96 / width));
+    const lines = Math.ceil(cluster.length / across);
+    const number = (p) => Number(p.querySelector(".num").textContent) || 0;
+    cluster.sort((a, b) => centre(a) - centre(b) || number(a) - number(b));
+    cluster.forEach((post, index) => {
+      post.style.setProperty("--slots", String(across));
+      post.style.setProperty("--slot", String(index % across));
+      post.style.setProperty("--row", String(Math.floor(index / across) - (lines - 1) / 2));
+    });
+    return true;
+  }
+  function matrixFits(scope) {
     let fits = true;
-    document.querySelectorAll(".matrix .plot").forEach((plot) => { if (!packColumn(plot)) fits = false; });
-    document.querySelectorAll(".matrix .postit").forEach((post) => {
+    (scope || document).querySelectorAll(".matrix .plot").forEach((plot) => { if (!packColumn(plot)) fits = false; });
+    (scope || document).querySelectorAll(".matrix .postit").forEach((post) => {
       const wrap = post.closest(".matrix").getBoundingClientRect();
       const box = post.getBoundingClientRect();
       if (box.top < wrap.top - 1 || box.bottom > wrap.bottom + 1) fits = false;
     });
     return fits;
   }
-  function fit() {
-    if (!document.body.classList.contains("projector")) return;
+  // The largest --fit at which nothing overflows; false when even the smallest type overflows.
+  function search() {
     const style = document.body.style;
     const bad = () => !matrixFits() || overflowing();
     let low = 0.3, high = 1;
     style.setProperty("--fit", "1");
-    if (!bad()) return;
+    if (!bad()) return true;
     for (let step = 0; step < 8; step++) {
       const middle = (low + high) / 2;
       style.setProperty("--fit", middle.toFixed(3));
       if (bad()) high = middle; else low = middle;
     }
     style.setProperty("--fit", low.toFixed(3));
-    matrixFits();
+    return !bad();
+  }
+  function fit() {
+    if (!document.body.classList.contains("projector")) return;
+    // A matrix (a plenary group's, or a group's projector) whose post-its can't all show their label at a readable
+    // size (a dozen items tied in one column) shows their numbers, with the key below; the type never goes below
+    // its floor (CSS: 1.6 % of the screen's height).
+    const sections = Array.from(document.querySelectorAll(".plenary-cols > section, #live .stage-body"))
+      .filter((section) => section.querySelector(".matrix"));
+    sections.forEach((section) => section.classList.remove("numbers"));
+    if (search() || !sections.length) return;
+    const crowded = sections.filter((section) => !matrixFits(section) || section.scrollHeight > section.clientHeight + 1);
+    crowded.forEach((section) => section.classList.add("numbers"));
+    if (crowded.length && search()) return;
+    sections.forEach((section) => section.classList.add("numbers"));
+    search();
   }
 
   // Geometry from data attributes (no inline style in the templates): heights on the matrix, rows of the lists.
