@@ -93,11 +93,13 @@ def home(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     )
     groups = {
         g.enjeu_id: g
-        for g in ChantierGroup.objects.filter(roadmap=roadmap).annotate(
+        for g in ChantierGroup.objects.filter(roadmap=roadmap)
+        .annotate(
             n_sheets=Count("sheets", distinct=True),
             n_priorities=Count("sheets", filter=Q(sheets__priority=Priority.PRIORITAIRE), distinct=True),
             n_unknown=Count("sheets", filter=Q(sheets__priority=Priority.INCONNU), distinct=True),
         )
+        .order_by("pk")
     }
     rows = [(enjeu, groups.get(enjeu.pk)) for enjeu in enjeux]
     return render(

@@ -339,7 +339,12 @@ def recueil_list(request: TenantRequest) -> HttpResponse:
         recueil.organization = request.tenant
         recueil.save()
         return redirect("inspiration:recueil", recueil_pk=recueil.pk)
-    recueils = request.tenant.recueils.annotate(n=Count("experiences")).select_related("roadmap")
+    # Django leaves Meta.ordering out of queries with an aggregate: the order is said here.
+    recueils = (
+        request.tenant.recueils.annotate(n=Count("experiences"))
+        .select_related("roadmap")
+        .order_by("-created_at", "-pk")
+    )
     return render(request, "inspiration/recueil_list.html", {"recueils": recueils, "form": form})
 
 
@@ -410,7 +415,11 @@ def visit_list(request: TenantRequest) -> HttpResponse:
             )
             messages.success(request, _("Visite créée : précisez-en les objectifs et le programme."))
             return redirect("inspiration:visit", sitevisit_pk=visit.pk)
-    visits = request.tenant.site_visits.select_related("meeting").annotate(n_feedbacks=Count("feedbacks"))
+    visits = (
+        request.tenant.site_visits.select_related("meeting")
+        .annotate(n_feedbacks=Count("feedbacks"))
+        .order_by("-meeting__starts_at", "-pk")
+    )
     planned = request.tenant.meetings.filter(kind=MeetingKind.VISITE, site_visit__isnull=True).order_by("starts_at")
     return render(request, "inspiration/visit_list.html", {"visits": visits, "planned": planned, "form": form})
 

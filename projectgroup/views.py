@@ -102,7 +102,9 @@ def actor_list(request: TenantRequest) -> HttpResponse:
         actor.save()
         messages.success(request, _("Structure « %(name)s » ajoutée.") % {"name": actor.name})
         return redirect("projectgroup:actor_list")
-    actors = request.tenant.actors.select_related("commune").annotate(contact_count=Count("contacts"))
+    actors = (
+        request.tenant.actors.select_related("commune").annotate(contact_count=Count("contacts")).order_by("name", "pk")
+    )
     query = request.GET.get("q", "").strip()
     family = request.GET.get("public", "")
     kind = request.GET.get("type", "")
@@ -663,8 +665,11 @@ def meeting_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
         meeting = form.save()
         messages.success(request, _("Réunion « %(title)s » ajoutée.") % {"title": meeting.title})
         return redirect(meeting)
-    meetings = roadmap.meetings.select_related("body").annotate(
-        invited=Count("invitations", distinct=True), present=Count("attendances", distinct=True)
+    # Django leaves Meta.ordering out of queries with an aggregate: the chronological order is said here.
+    meetings = (
+        roadmap.meetings.select_related("body")
+        .annotate(invited=Count("invitations", distinct=True), present=Count("attendances", distinct=True))
+        .order_by("starts_at", "pk")
     )
     now = timezone.now()
     return render(

@@ -82,12 +82,15 @@ def _legend() -> dict[str, Any]:
 def index(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = get_object_or_404(request.tenant.roadmaps, pk=roadmap_pk)
     chantiers = list(
-        roadmap.chantiers.select_related("defi").annotate(
+        roadmap.chantiers.select_related("defi")
+        .annotate(
             resources=Count("map_resources"),
             solid=Count("map_resources", filter=Q(map_resources__link=LinkKind.SOLID)),
             dotted=Count("map_resources", filter=Q(map_resources__link=LinkKind.DOTTED)),
             unlinked=Count("map_resources", filter=Q(map_resources__link=LinkKind.NONE)),
         )
+        # Django leaves Meta.ordering out of queries with an aggregate: the order is said here.
+        .order_by("order", "pk")
     )
     sessions = list(roadmap.rotation_sessions.all()[:5])
     return render(
@@ -225,7 +228,7 @@ def rotation_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             actions.create_session(session, form.cleaned_data["chantiers"])
             return redirect("resourcemaps:rotation", rotationsession_pk=session.pk)
         messages.error(request, _("La séance n'a pas été créée : corrigez le formulaire."))
-    sessions = list(roadmap.rotation_sessions.annotate(table_count=Count("tables")))
+    sessions = list(roadmap.rotation_sessions.annotate(table_count=Count("tables")).order_by("-created_at", "-pk"))
     return render(
         request,
         "resourcemaps/rotation_list.html",

@@ -96,7 +96,7 @@ def workshop_list(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 @require_safe
 def workshop_detail(request: TenantRequest, workshop_pk: int) -> HttpResponse:
     workshop = _workshop(request, workshop_pk)
-    groups = list(workshop.groups.annotate(participant_count=Count("participants")))
+    groups = list(workshop.groups.annotate(participant_count=Count("participants")).order_by("name", "pk"))
     # One query for the live items of every group: their tops, and the items an enjeu may come from.
     live = Item.objects.filter(group__workshop=workshop).with_points_by_group()
     top_by_group = [(group, top_items(live.get(group.pk, []))) for group in groups]
