@@ -10,7 +10,9 @@
   (`duplicate_responses`: links holding more than one response, must be 0; `duplicate_refused`: second submits
   refused with the French message);
 - after the run, the database is read back: every answer each accepted respondent sent is there with its value
-  (`answers_lost`: answers missing or altered, plus those of a respondent whose request failed; must be 0).
+  (`answers_lost`: answers missing or altered, plus those of a respondent whose request failed; must be 0);
+- the internal indicators of the evaluation (meetings, participants, structures, actions by status, budget per
+  year, responses) cost the same number of queries for 5 and for 50 of everything (`internal_indicators_queries_*`).
 
     .venv/bin/python bench/evaluation.py        (or: make bench only=evaluation)
 """
@@ -32,7 +34,9 @@ TARGETS = {
     "questionnaire_submit_p95_ms": "<= 100",
     "answers_lost": "== 0",
     "duplicate_responses": "== 0",
+    "internal_indicators_queries_large": "== internal_indicators_queries_small",
 }
+SMALL, LARGE = 5, 50  # meetings, actions (with budget, follow-up, engagement), indicators and questionnaires each
 
 RESPONDENTS = 100
 QUESTIONS = 20
@@ -133,6 +137,25 @@ def expected_rows(form: dict[str, Any], kinds: dict[int, str]) -> dict[int, Any]
     return rows
 
 
+def internal_indicator_queries(size: int) -> int:
+    """Queries of the internal indicators (step 7) of a roadmap holding `size` of everything they count: the same
+    rows as the fixed-queries test builds (tests/evaluation/test_follow_up.py), another organisation beside."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evaluation.internal import internal_indicators
+    from tests.conftest import make_tenant
+    from tests.evaluation.test_follow_up import _populate
+
+    tenant = make_tenant(f"Banc indicateurs internes {size}")
+    _populate(tenant, size)
+    with CaptureQueriesContext(connection) as queries:
+        figures = internal_indicators(tenant.roadmap)
+    if figures.participation.meetings_held != size or figures.actions_total != size:
+        raise RuntimeError(f"internal indicators miscounted: {figures.participation.meetings_held}, {size}")
+    return len(queries)
+
+
 def main() -> None:
     with harness.bench_database("evaluation") as env:
         from django.urls import reverse
@@ -223,6 +246,7 @@ def main() -> None:
         link_ids = list(Response.objects.filter(questionnaire=by_link).values_list("link_id", flat=True))
         duplicates = len(link_ids) - len(set(link_ids))  # the unique constraint makes it 0, or the run fails
         answers_stored = Answer.objects.filter(response__questionnaire=by_link).count()
+        queries_small, queries_large = internal_indicator_queries(SMALL), internal_indicator_queries(LARGE)
 
     harness.emit("questionnaire_submit_p50_ms", harness.percentile(window_ms, 50), "ms")
     harness.emit("questionnaire_submit_p95_ms", harness.percentile(window_ms, 95), "ms")
@@ -233,6 +257,8 @@ def main() -> None:
     harness.emit("duplicate_responses", duplicates, "links")
     harness.emit("duplicate_refused", refused, f"of {DOUBLE_TAPPERS} double taps")
     harness.emit("failed_requests", len(failed), "requests")
+    harness.emit("internal_indicators_queries_small", queries_small, f"queries ({SMALL} of each)")
+    harness.emit("internal_indicators_queries_large", queries_large, f"queries ({LARGE} of each)")
 
 
 if __name__ == "__main__":

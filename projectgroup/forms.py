@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projectgroup.importers import FIELDS
@@ -50,9 +51,11 @@ class ActorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         # The organisation's communes first; any commune can be chosen by its code through the import.
-        communes = Commune.objects.filter(territories__organization=organization).distinct()
+        # One filter (a distinct query cannot be OR-ed with another): its territories' communes and the actor's own.
+        chosen = Q(territories__organization=organization)
         if self.instance.commune_id:
-            communes = (communes | Commune.objects.filter(pk=self.instance.commune_id)).distinct()
+            chosen |= Q(pk=self.instance.commune_id)
+        communes = Commune.objects.filter(chosen).distinct()
         self.fields["commune"].queryset = communes.order_by("name")  # type: ignore[attr-defined]
         self.fields["tags_text"].initial = ", ".join(self.instance.tags)
 

@@ -1,15 +1,16 @@
-"""The actors on a map of the organisation's communes: the diagnostic's static map stack (matplotlib, geopandas)
-for the image and the documents, and the same places as a Cytoscape graph for the page (static/js/actors_map.js):
-zoom, drag, focus an actor with the keyboard."""
+"""The actors on a map of the organisation's communes, with the diagnostic's map stack: an interactive folium map
+(Leaflet served from our static files, shown in a frame of the page) and a static image (matplotlib, geopandas)
+for print and the documents."""
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from html import escape
+from typing import Any, cast
 
-from diagnostics.maps import figure_bytes, new_figure
-from projectgroup.models import Actor, ActorKind
+from projectgroup.models import Actor, ActorKind, Family
 from tenancy.models import Organization
 from territories.models import Commune
 
@@ -21,6 +22,15 @@ KIND_COLOURS = {
     ActorKind.ETABLISSEMENT: "#b30000",
     ActorKind.AUTRE: "#525a6b",
 }
+# Above this many communes, their names would cover the markers: the contours' tooltips name them instead.
+NAMED_COMMUNES_UP_TO = 40
+
+
+@dataclass
+class Placed:
+    actor: Actor
+    lon: float
+    lat: float
 
 
 @dataclass
@@ -28,150 +38,197 @@ class ActorsMap:
     svg: str
     placed: int
     unplaced: int
-    # Cytoscape elements: communes, actors (at their place, spread when several share it), a line to their commune.
-    graph: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def legend(self) -> list[tuple[str, str]]:
-        """(kind, colour) of the kinds of structure on the graph, in the kinds' order."""
-        present = {e["data"]["kind"] for e in self.graph if "actor" in e.get("classes", "")}
-        return [(str(k.label), c) for k, c in KIND_COLOURS.items() if str(k.label) in present]
 
 
-# Width of the graph's plane the territory is scaled to: wider with more places, so that neighbouring communes'
-# rings of actors keep apart (Cytoscape fits the whole to the screen; zooming in then reads the labels).
-GRAPH_WIDTH = 900.0
-PLACE_ROOM = 250.0
-SPREAD = 80.0  # radius of the ring of actors around the commune (or point) they share
+def _kind(actor: Actor) -> ActorKind:
+    return ActorKind(actor.kind) if actor.kind in ActorKind.values else ActorKind.AUTRE
 
 
-def actors_graph(
-    actors: list[Actor],
-    points: dict[int, tuple[float, float]],
-    centroids: dict[str, tuple[float, float]],
-    names: dict[str, str],
-) -> list[dict[str, Any]]:
-    """Lon/lat to the graph's plane (north up, distances kept at the territory's latitude); actors without a place
-    in a row under the map, so that every actor of the directory is in the graph."""
-    every = list(points.values()) + [
-        centroids[c] for c in {a.commune_id for a in actors if a.commune_id} if c in centroids
-    ]
-    elements: list[dict[str, Any]] = []
-    if every:
-        lon0 = sum(p[0] for p in every) / len(every)
-        lat0 = sum(p[1] for p in every) / len(every)
-        squeeze = math.cos(math.radians(lat0))
-        span = max(max(abs(p[0] - lon0) * squeeze for p in every), max(abs(p[1] - lat0) for p in every), 0.01)
-        width = max(GRAPH_WIDTH, PLACE_ROOM * math.sqrt(len(set(every))))
-        scale = width / 2 / span
-    else:
-        lon0 = lat0 = 0.0
-        squeeze, scale = 1.0, 1.0
-
-    def plane(point: tuple[float, float]) -> tuple[float, float]:
-        return round((point[0] - lon0) * squeeze * scale, 1), round(-(point[1] - lat0) * scale, 1)
-
-    used = sorted({a.commune_id for a in actors if a.commune_id and a.commune_id in centroids})
-    for code in used:
-        x, y = plane(centroids[code])
-        elements.append(
-            {
-                "group": "nodes",
-                "data": {"id": f"c{code}", "label": names.get(code, code)},
-                "position": {"x": x, "y": y},
-                "classes": "commune",
-            }
-        )
-    sharing: dict[tuple[float, float], list[Actor]] = {}
-    for actor in actors:
-        if actor.pk in points:
-            sharing.setdefault(plane(points[actor.pk]), []).append(actor)
-    unplaced = [a for a in actors if a.pk not in points]
-    bottom = max((p[1] for p in sharing), default=0.0) + 120
-    commune_places = {plane(centroids[code]) for code in used}
-    for (x, y), group in sharing.items():
-        # Around their commune's label (or each other), never on top of it: a ring from the top, clockwise.
-        ring = len(group) > 1 or (x, y) in commune_places
-        for rank, actor in enumerate(group):
-            angle = -math.pi / 2 + 2 * math.pi * rank / len(group)
-            radius = SPREAD * (0.65 if len(group) == 1 else 1.0) if ring else 0.0
-            elements.append(_actor_node(actor, x + radius * math.cos(angle), y + radius * math.sin(angle)))
-    for rank, actor in enumerate(unplaced):
-        elements.append(
-            _actor_node(actor, -GRAPH_WIDTH / 2 + (rank % 8) * 120, bottom + (rank // 8) * 70, placed=False)
-        )
-    for actor in actors:
-        if actor.commune_id in used:
-            elements.append(
-                {
-                    "group": "edges",
-                    "data": {"id": f"l{actor.pk}", "source": f"a{actor.pk}", "target": f"c{actor.commune_id}"},
-                }
-            )
-    return elements
-
-
-def _actor_node(actor: Actor, x: float, y: float, *, placed: bool = True) -> dict[str, Any]:
-    kind = ActorKind(actor.kind) if actor.kind in ActorKind.values else ActorKind.AUTRE
-    return {
-        "group": "nodes",
-        "data": {
-            "id": f"a{actor.pk}",
-            "label": actor.name,
-            "kind": str(kind.label),
-            "colour": KIND_COLOURS[kind],
-            "commune": actor.commune.name if actor.commune_id and actor.commune else "",
-            "url": actor.get_absolute_url(),
-        },
-        "position": {"x": round(x, 1), "y": round(y, 1)},
-        "classes": "actor" if placed else "actor unplaced",
-    }
-
-
-def _point(actor: Actor, centroids: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
-    if actor.latitude is not None and actor.longitude is not None:
-        return actor.longitude, actor.latitude
-    if actor.commune_id and actor.commune_id in centroids:
-        return centroids[actor.commune_id]
-    return None
-
-
-def actors_map(organization: Organization, actors: list[Actor]) -> ActorsMap:
-    """The communes of the organisation's territories (and of its actors), each actor a dot coloured by kind; an
-    actor without coordinates sits at its commune's centre."""
-    import geopandas as gpd
-    import shapely
-    from matplotlib.lines import Line2D
-
+def communes_of(organization: Organization, actors: list[Actor]) -> list[Commune]:
+    """The communes of the organisation's territories, and those of its actors outside them (one query)."""
     codes = {a.commune_id for a in actors if a.commune_id}
-    communes = list(
+    communes = (
         Commune.objects.filter(geometry__isnull=False)
         .filter(territories__organization=organization)
         .union(Commune.objects.filter(geometry__isnull=False, code__in=codes))
     )
+    return sorted(communes, key=lambda c: c.code)
+
+
+def place_actors(actors: list[Actor], centroids: dict[str, tuple[float, float]]) -> list[Placed]:
+    """Each actor at its coordinates when known, else at its commune's centre; actors sharing a point are spread
+    on a small ring around it, so that every one of them can be seen and clicked."""
+    sharing: dict[tuple[float, float], list[Actor]] = {}
+    for actor in actors:
+        if actor.latitude is not None and actor.longitude is not None:
+            point = (actor.longitude, actor.latitude)
+        elif actor.commune_id and actor.commune_id in centroids:
+            point = centroids[actor.commune_id]
+        else:
+            continue
+        sharing.setdefault((round(point[0], 6), round(point[1], 6)), []).append(actor)
+    placed = []
+    for (lon, lat), group in sharing.items():
+        # A few hundred metres (400 m × √n): apart at the zoom of a communauté de communes, still inside the commune;
+        # longitude degrees shrink with latitude.
+        radius = 0.0 if len(group) == 1 else 0.0035 * math.sqrt(len(group))
+        squeeze = max(math.cos(math.radians(lat)), 0.1)
+        for rank, actor in enumerate(group):
+            angle = math.pi / 2 - 2 * math.pi * rank / len(group)
+            placed.append(Placed(actor, lon + radius * math.cos(angle) / squeeze, lat + radius * math.sin(angle)))
+    return placed
+
+
+def _geometry(communes: list[Commune]) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    import shapely
+
     shapes = {c.code: shapely.geometry.shape(c.geometry) for c in communes}
-    centroids = {code: (shape.centroid.x, shape.centroid.y) for code, shape in shapes.items()}
-    points = [(a, _point(a, centroids)) for a in actors]
-    placed = [(a, p) for a, p in points if p is not None]
-    graph = actors_graph(actors, {a.pk: p for a, p in placed}, centroids, {c.code: c.name for c in communes})
+    return shapes, {code: (shape.centroid.x, shape.centroid.y) for code, shape in shapes.items()}
+
+
+def actors_map(organization: Organization, actors: list[Actor]) -> ActorsMap:
+    """The static image: the communes, each placed actor a dot coloured by its kind, with a legend."""
+    import geopandas as gpd
+    from matplotlib.lines import Line2D
+
+    from diagnostics.maps import figure_bytes, new_figure
+
+    communes = communes_of(organization, actors)
+    shapes, centroids = _geometry(communes)
+    placed = place_actors(actors, centroids)
     if not placed:
-        return ActorsMap(svg="", placed=0, unplaced=len(actors), graph=graph)
+        return ActorsMap(svg="", placed=0, unplaced=len(actors))
     fig = new_figure(10, 7)
     ax = fig.add_subplot()
     ax.set_axis_off()
     if shapes:
         frame = gpd.GeoDataFrame(geometry=list(shapes.values()), crs="EPSG:4326")
         frame.plot(ax=ax, color="#eef2fa", edgecolor="#8a93a6", linewidth=0.4)
-    latitudes = [p[1] for _a, p in placed]
-    ax.set_aspect(1 / math.cos(math.radians(sum(latitudes) / len(latitudes))))
+    ax.set_aspect(1 / math.cos(math.radians(sum(p.lat for p in placed) / len(placed))))
     handles: list[Any] = []
     for kind, colour in KIND_COLOURS.items():
-        chosen = [p for a, p in placed if a.kind == kind]
+        chosen = [p for p in placed if _kind(p.actor) == kind]
         if chosen:
-            ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=45, c=colour, edgecolors="white", zorder=3)
-            handles.append(
-                Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=str(ActorKind(kind).label))
-            )
+            ax.scatter([p.lon for p in chosen], [p.lat for p in chosen], s=45, c=colour, edgecolors="white", zorder=3)
+            handles.append(Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=str(kind.label)))
     fig.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)
     svg = figure_bytes(fig, "svg").decode()
-    return ActorsMap(svg=svg[svg.find("<svg") :], placed=len(placed), unplaced=len(actors) - len(placed), graph=graph)
+    return ActorsMap(svg=svg[svg.find("<svg") :], placed=len(placed), unplaced=len(actors) - len(placed))
+
+
+def _popup(actor: Actor) -> str:
+    """The popup's HTML, every text escaped; the link opens the actor's page in the whole window, not the frame."""
+    labels = dict(Family.choices)
+    families = ", ".join(escape(str(labels.get(f, f))) for f in actor.families)
+    commune = f"<br>{escape(actor.commune.name)}" if actor.commune_id and actor.commune else ""
+    publics = f"<br><em>Publics\u00a0:</em> {families}" if families else ""
+    return (
+        f"<strong>{escape(actor.name)}</strong><br>{escape(str(_kind(actor).label))}{commune}{publics}"
+        f'<br><a href="{escape(actor.get_absolute_url())}" target="_top">Ouvrir la fiche</a>'
+    )
+
+
+def _markers(placed: list[Placed]) -> Any:
+    """One circle marker per actor, from a JSON list (no folium Popup: its template needs jQuery, which we do not
+    serve). The list is JSON with « < » written \\u003c, so no text can close the script."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    data = [
+        {
+            "lat": round(p.lat, 6),
+            "lon": round(p.lon, 6),
+            "colour": KIND_COLOURS[_kind(p.actor)],
+            "name": p.actor.name,
+            "tooltip": f"{escape(p.actor.name)} — {escape(str(_kind(p.actor).label))}",
+            "popup": _popup(p.actor),
+        }
+        for p in placed
+    ]
+    encoded = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    element = cast(Any, MacroElement())
+    element.data = encoded  # rendered as is: never part of the template's source
+    element._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var cpActors = {{ this.data }};\n"
+        "cpActors.forEach(function (a) {"
+        " L.circleMarker([a.lat, a.lon], {radius: 8, color: '#fff', weight: 2, fillColor: a.colour,"
+        " fillOpacity: 1, className: 'actor-marker', pane: 'actors'})"
+        ".bindTooltip(a.tooltip).bindPopup(a.popup).addTo({{ this._parent.get_name() }});"
+        "});"
+        "{% endmacro %}"
+    )
+    return element
+
+
+def interactive_map(organization: Organization, actors: list[Actor]) -> str:
+    """A full HTML page with the folium map of the actors on the territory's communes; Leaflet comes from our
+    static files, never from a CDN (as the diagnostic's map)."""
+    import folium
+    import shapely
+
+    from diagnostics.maps import LEAFLET_CSS, LEAFLET_JS, MAP_CSS, _legend, _metric_scale, _static_url, shapely_json
+
+    communes = communes_of(organization, actors)
+    shapes, centroids = _geometry(communes)
+    placed = place_actors(actors, centroids)
+    points = [(p.lon, p.lat) for p in placed] + list(centroids.values())
+    center = (
+        [sum(p[1] for p in points) / len(points), sum(p[0] for p in points) / len(points)] if points else [46.6, 2.4]
+    )
+    fmap = folium.Map(location=center, zoom_start=10, tiles=None)
+    fmap.add_child(_metric_scale())
+    # Instance lists: folium's class-level defaults point to CDNs and are shared by every map of the process.
+    fmap.default_js = [("leaflet", _static_url(LEAFLET_JS))]
+    fmap.default_css = [("leaflet_css", _static_url(LEAFLET_CSS))]
+    cast(Any, fmap.get_root()).header.add_child(
+        folium.Element(f'<link rel="stylesheet" href="{_static_url(MAP_CSS)}">')
+    )
+    if communes:
+        folium.GeoJson(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": json.loads(shapely_json(shapes[c.code])),
+                        "properties": {"nom": f"{c.name} ({c.code})"},
+                    }
+                    for c in communes
+                ],
+            },
+            name="communes",
+            style_function=lambda f: {"fillColor": "#eef2fa", "color": "#6b7489", "weight": 1, "fillOpacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(fields=["nom"], aliases=["Commune"]),
+        ).add_to(fmap)
+        if len(communes) <= NAMED_COMMUNES_UP_TO:
+            for commune in communes:
+                lon, lat = centroids[commune.code]
+                folium.Marker(
+                    location=[lat, lon],
+                    # Just under the commune's centre, where its actors gather.
+                    icon=folium.DivIcon(
+                        html=f'<span class="map-label">{escape(commune.name)}</span>',
+                        icon_size=(0, 0),
+                        icon_anchor=(0, -18),
+                    ),
+                ).add_to(fmap)
+    if placed:
+        # The actors above the communes' names (Leaflet's marker pane is 600), under the tooltips (650).
+        fmap.add_child(folium.map.CustomPane("actors", z_index=620, pointer_events=True))
+        fmap.add_child(_markers(placed))
+        kinds = [(c, str(k.label)) for k, c in KIND_COLOURS.items() if any(_kind(p.actor) == k for p in placed)]
+        fmap.add_child(_legend("Types de structure", kinds))
+    if points:
+        west, south, east, north = shapely.MultiPoint(points).bounds
+        if communes:
+            west, south, east, north = _union_bounds((west, south, east, north), shapes.values())
+        fmap.fit_bounds([[south, west], [north, east]])
+    return str(fmap.get_root().render())
+
+
+def _union_bounds(box: tuple[float, float, float, float], shapes: Any) -> tuple[float, float, float, float]:
+    import shapely
+
+    west, south, east, north = shapely.total_bounds(list(shapes))
+    return min(box[0], west), min(box[1], south), max(box[2], east), max(box[3], north)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("annuaire/export/", views.actor_export, name="actor_export"),
     path("annuaire/panorama/", views.panorama, name="panorama"),
     path("annuaire/carte/", views.actor_map, name="actor_map"),
+    path("annuaire/carte/interactive/", views.actor_map_frame, name="actor_map_frame"),
     # Step 1: groupe projet, mandate, governance, calendar.
     path(f"{roadmap}/groupe-projet/", views.group, name="group"),
     path(f"{roadmap}/groupe-projet/mandat/", views.mandate_edit, name="mandate_edit"),

@@ -228,11 +228,26 @@ def panorama(request: TenantRequest) -> HttpResponse:
 @member_required
 @require_safe
 def actor_map(request: TenantRequest) -> HttpResponse:
+    """The interactive map in a frame (as the diagnostic's), the table of structures as its accessible equivalent,
+    and the static image for print."""
+    from diagnostics.maps import leaflet_available
     from projectgroup.maps import actors_map
 
     actors = list(request.tenant.actors.select_related("commune"))
     drawn = actors_map(request.tenant, actors)
-    return render(request, "projectgroup/actor_map.html", {"map": drawn, "actors": actors})
+    context = {"map": drawn, "actors": actors, "leaflet": leaflet_available()}
+    return render(request, "projectgroup/actor_map.html", context)
+
+
+@member_required
+@require_safe
+def actor_map_frame(request: TenantRequest) -> HttpResponse:
+    """The interactive map alone, a folium document shown in a frame of the actors map page (its inline code gets
+    the diagnostic map's relaxed policy, tenancy/headers.py)."""
+    from projectgroup.maps import interactive_map
+
+    actors = list(request.tenant.actors.select_related("commune"))
+    return HttpResponse(interactive_map(request.tenant, actors))
 
 
 # --- Directory: contacts ------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Headers every response carries: the Content-Security-Policy, and `Cache-Control: private` on member pages.
 
 The app serves its own JavaScript and CSS and writes no inline code (tests/test_templates_clean.py), so the policy
-allows only 'self'. One page is the exception: the diagnostic's interactive map is a folium document whose
-generated code is inline; it alone gets the relaxed policy below, and may be framed, by our own pages only.
+allows only 'self'. Two pages are the exception: the interactive maps (the diagnostic's, the actors'), folium
+documents whose generated code is inline; they alone get the relaxed policy below, and may be framed, by our own
+pages only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 # Views whose response is a generated document with inline script and style (see the module docstring).
-INLINE_CODE_VIEWS = frozenset({"diagnostics:territory_map"})
+INLINE_CODE_VIEWS = frozenset({"diagnostics:territory_map", "projectgroup:actor_map_frame"})
 INLINE_CODE_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"

@@ -82,10 +82,10 @@ def test_member_pages_are_private_to_the_browser(client_a: Client) -> None:
     assert "private" not in Client().get(reverse("legal:notice")).get("Cache-Control", "")
 
 
-def test_only_the_diagnostic_map_has_a_relaxed_policy_and_may_be_framed_by_us() -> None:
+def test_only_the_interactive_maps_have_a_relaxed_policy_and_may_be_framed_by_us() -> None:
     from tenancy.headers import INLINE_CODE_VIEWS
 
-    assert INLINE_CODE_VIEWS == {"diagnostics:territory_map"}
+    assert INLINE_CODE_VIEWS == {"diagnostics:territory_map", "projectgroup:actor_map_frame"}
 
 
 def test_a_404_is_french_and_offers_the_object_in_another_of_ones_organisations(

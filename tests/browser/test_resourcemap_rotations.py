@@ -1,9 +1,8 @@
 """The animator runs the table rotations of the resource-map workshop: the timer counts down, a table's note greets
-the newcomers of the next round; the directory's actors map is a graph one can zoom and walk with the keyboard."""
+the newcomers of the next round."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from playwright.sync_api import Page, expect
 
 from resourcemaps.actions import advance, save_note
 from tests.conftest import Tenant
-from tests.factories import ChantierFactory, CommuneFactory
-from tests.projectgroup.factories import ActorFactory
+from tests.factories import ChantierFactory
 from tests.resourcemaps.factories import RotationSessionFactory, RotationTableFactory
 
 
@@ -83,45 +81,3 @@ def test_a_note_being_typed_survives_the_refresh_another_tables_note_brings(
     expect(page.get_by_test_id(f"table-{jeunes.chantier_id}")).to_contain_text("Reste à la table", timeout=8_000)
     expect(typing).to_have_value("Le CIAS prête son minibus le merc")
     expect(typing).to_be_focused()
-
-
-def test_the_actors_map_is_a_graph_to_zoom_and_walk_with_the_keyboard(
-    open_page: Callable[..., Page],
-    login: Callable[..., Page],
-    screenshot: Callable[..., Path],
-    tenant_a: Tenant,
-) -> None:
-    square = {"type": "Polygon", "coordinates": [[[0.6, 45.3], [0.8, 45.3], [0.8, 45.5], [0.6, 45.5], [0.6, 45.3]]]}
-    other = {"type": "Polygon", "coordinates": [[[0.8, 45.3], [1.0, 45.3], [1.0, 45.5], [0.8, 45.5], [0.8, 45.3]]]}
-    brantome = CommuneFactory(code="24055", name="Brantôme", geometry=square)
-    bourdeilles = CommuneFactory(code="24056", name="Bourdeilles", geometry=other)
-    centre = ActorFactory(organization=tenant_a.organization, name="Centre social de Brantôme", commune=brantome)
-    ActorFactory(
-        organization=tenant_a.organization, name="Médiathèque de Brantôme", commune=brantome, kind="collectivite"
-    )
-    ActorFactory(
-        organization=tenant_a.organization, name="Mairie de Bourdeilles", commune=bourdeilles, kind="collectivite"
-    )
-    ActorFactory(organization=tenant_a.organization, name="Association sans adresse")
-    page = login(open_page("desktop"), tenant_a.lecteur)
-    page.goto(reverse("projectgroup:actor_map"))
-    expect(page.locator("#actors-map[data-ready='1']")).to_be_attached()
-    assert page.evaluate("window.actorsMap.nodes('.actor').length") == 4
-    assert page.evaluate("window.actorsMap.nodes('.commune').length") == 2
-    # The two structures of Brantôme are spread around its place, not on top of each other.
-    a, b = page.evaluate(
-        "window.actorsMap.nodes('.actor').filter(n => n.data('commune') === 'Brantôme').map(n => n.position())"
-    )
-    assert abs(a["x"] - b["x"]) + abs(a["y"] - b["y"]) > 20
-    expect(page.get_by_test_id("actors-table")).to_contain_text("Association sans adresse")
-    graph = page.locator("#actors-map").bounding_box()
-    assert graph and graph["height"] >= 500
-    page.locator(".rm-key").first.focus()
-    expect(page.locator("#actors-map-status")).to_contain_text("—")
-    zoom = page.evaluate("window.actorsMap.zoom()")
-    page.keyboard.press("+")
-    assert page.evaluate("window.actorsMap.zoom()") > zoom
-    screenshot(page, "actors-map-graph")
-    page.get_by_role("button", name=f"{centre.name} — Association, Brantôme").focus()
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(re.escape(centre.get_absolute_url()) + "$"))

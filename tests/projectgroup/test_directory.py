@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from typing import Any
 
 import openpyxl
@@ -12,7 +14,7 @@ from django.urls import reverse
 
 from projectgroup.models import Actor, Attendance, Contact, Family, GroupMember, MeetingInvitation
 from tests.conftest import Tenant
-from tests.factories import CommuneFactory
+from tests.factories import CommuneFactory, TerritoryFactory
 from tests.projectgroup.conftest import text
 from tests.projectgroup.factories import (
     ActorFactory,
@@ -24,6 +26,10 @@ from tests.projectgroup.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The actors map page and its frame: the session and membership, the actors, the communes.
+MAP_QUERIES = 6
+FRAME_QUERIES = 5
 
 
 def test_an_editor_adds_a_structure_with_its_publics(tenant_a: Tenant, tenant_b: Tenant) -> None:
@@ -187,15 +193,101 @@ def test_panorama_shows_the_publics_not_yet_represented(tenant_a: Tenant, tenant
     assert "CLIC du Périgord vert" not in page
 
 
-def test_the_actors_map_places_actors_at_their_commune(tenant_a: Tenant) -> None:
-    square = {"type": "Polygon", "coordinates": [[[0.6, 45.3], [0.8, 45.3], [0.8, 45.5], [0.6, 45.5], [0.6, 45.3]]]}
-    commune = CommuneFactory(code="24053", name="Brantôme", geometry=square)
+def _square(west: float, south: float) -> dict[str, Any]:
+    ring = [[west, south], [west + 0.2, south], [west + 0.2, south + 0.2], [west, south + 0.2], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _frame_actors(html: str) -> list[dict[str, Any]]:
+    """The markers' data the frame draws (projectgroup/maps.py writes them as one JSON list)."""
+    found = re.search(r"var cpActors = (\[.*?\]);\n", html)
+    assert found, "no actor markers in the frame"
+    return list(json.loads(found.group(1)))
+
+
+def test_the_actors_map_page_frames_the_interactive_map_and_keeps_the_table(tenant_a: Tenant) -> None:
+    commune = CommuneFactory(code="24053", name="Brantôme", geometry=_square(0.6, 45.3))
     ActorFactory(organization=tenant_a.organization, commune=commune)
     ActorFactory(organization=tenant_a.organization, latitude=45.2, longitude=0.7)
-    ActorFactory(organization=tenant_a.organization)
+    ActorFactory(organization=tenant_a.organization, name="Association sans adresse")
     page = text(tenant_a.client_for(tenant_a.lecteur).get(reverse("projectgroup:actor_map")))
-    assert "<svg" in page
     assert "2 structures placées sur la carte" in page and "1 sans commune ni coordonnées" in page
+    assert '<iframe class="am-frame" title="Carte interactive des structures' in page
+    assert f'src="{tenant_a.url("projectgroup:actor_map_frame")}"' in page
+    assert '<figure class="pg-map am-print"><svg' in page  # the static image, for print
+    assert "Association sans adresse" in page  # the table lists every structure, placed or not
+    assert "cytoscape" not in page.lower()
+
+
+def test_the_actors_map_frame_places_each_actor_on_the_territory(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    brantome = CommuneFactory(code="24053", name="Brantôme", geometry=_square(0.6, 45.3))
+    bourdeilles = CommuneFactory(code="24054", name="Bourdeilles", geometry=_square(0.8, 45.3))
+    TerritoryFactory(organization=tenant_a.organization).communes.add(brantome, bourdeilles)
+    org = tenant_a.organization
+    centre_pk = ActorFactory(
+        organization=org, name="Centre <b>social</b> & Cie", commune=brantome, kind="association", families=["seniors"]
+    ).pk
+    ActorFactory(organization=org, name="Médiathèque de Brantôme", commune=brantome, kind="collectivite")
+    ActorFactory(organization=org, name="France services", latitude=45.41, longitude=0.91, kind="service_public")
+    ActorFactory(organization=org, name="Association sans adresse")
+    ActorFactory(organization=tenant_b.organization, name="Mairie de l'autre", commune=brantome)
+    response = tenant_a.client_for(tenant_a.lecteur).get(reverse("projectgroup:actor_map_frame"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Its own relaxed policy (inline folium code), framed by our pages only.
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    markers = _frame_actors(html)
+    names = sorted(m["name"] for m in markers)
+    assert names == ["Centre <b>social</b> & Cie", "France services", "Médiathèque de Brantôme"]
+    # Names are escaped in what the map shows, and never written raw in the page.
+    centre = next(m for m in markers if m["name"].startswith("Centre"))
+    assert "Centre &lt;b&gt;social&lt;/b&gt; &amp; Cie" in centre["popup"] and "Seniors" in centre["popup"]
+    assert "<b>social" not in html
+    detail = tenant_a.url("projectgroup:actor_detail", actor_pk=centre_pk)
+    assert f'<a href="{detail}" target="_top">Ouvrir la fiche</a>' in centre["popup"]
+    assert html.count("Médiathèque de Brantôme") >= 1 and "Mairie de l'autre" not in html
+    # France services at its coordinates; the two of Brantôme spread around the commune's centre, apart.
+    france = next(m for m in markers if m["name"] == "France services")
+    assert (france["lat"], france["lon"]) == (45.41, 0.91)
+    a, b = (m for m in markers if m["name"] != "France services")
+    assert abs(a["lat"] - b["lat"]) + abs(a["lon"] - b["lon"]) > 0.004
+    assert abs((a["lat"] + b["lat"]) / 2 - 45.4) < 0.001 and abs((a["lon"] + b["lon"]) / 2 - 0.7) < 0.001
+    # The territory's communes drawn, named; the legend of kinds; Leaflet from our static files, no CDN.
+    for contour in ("Brantôme (24053)", "Bourdeilles (24054)"):
+        assert f'"nom": {json.dumps(contour)}' in html, contour
+    assert "Types de structure" in html and "Service public" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert not re.search(r"(src|href)=\"https?://", html), "an asset from outside the site"
+    assert "cdn" not in html.lower() and "jquery" not in html.lower()
+
+
+def test_the_actors_map_frame_is_the_organisations_own(
+    tenant_a: Tenant, tenant_b: Tenant, outsider_client: Client
+) -> None:
+    ActorFactory(organization=tenant_a.organization, name="Centre social", latitude=45.2, longitude=0.7)
+    url = tenant_a.url("projectgroup:actor_map_frame")
+    assert tenant_b.client_for(tenant_b.admin).get(url).status_code == 404
+    assert outsider_client.get(url).status_code == 404
+    theirs = text(tenant_b.client_for(tenant_b.admin).get(tenant_b.url("projectgroup:actor_map_frame")))
+    assert "Centre social" not in theirs
+    # The other pages keep the strict policy.
+    page = tenant_a.client_for(tenant_a.lecteur).get(reverse("projectgroup:actor_map"))
+    assert "unsafe-inline" not in page["Content-Security-Policy"]
+
+
+def test_the_actors_map_costs_a_fixed_number_of_queries(tenant_a: Tenant, django_assert_num_queries: Any) -> None:
+    client = tenant_a.client_for(tenant_a.lecteur)
+    commune = CommuneFactory(code="24053", name="Brantôme", geometry=_square(0.6, 45.3))
+    TerritoryFactory(organization=tenant_a.organization).communes.add(commune)
+    client.get(reverse("projectgroup:actor_map"))  # the first page of a visit records it in the session
+    for size in (1, 6):
+        ActorFactory.create_batch(size, organization=tenant_a.organization, commune=commune, families=["seniors"])
+        with django_assert_num_queries(MAP_QUERIES):
+            assert client.get(reverse("projectgroup:actor_map")).status_code == 200
+        with django_assert_num_queries(FRAME_QUERIES):
+            assert client.get(reverse("projectgroup:actor_map_frame")).status_code == 200
 
 
 def test_assets_keep_their_address_when_first_served_inside_an_organisation(tenant_a: Tenant) -> None:
