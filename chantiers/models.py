@@ -4,10 +4,8 @@ fiche chantier of each roadmap.Chantier (the spine's own rows: a one-to-one shee
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,48 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from projectgroup.models import Actor, Contact
 from roadmap.models import Action, Chantier, Enjeu, Roadmap
 from tenancy.models import Organization
-
-
-def check_same_organization(instance: models.Model, *parents: str) -> None:
-    """Refuses a row whose organisation is not its parents' (a fiche of another organisation's chantier, a resource
-    naming another organisation's actor…). The views look everything up through request.tenant; this is the guard
-    under them, run on every save (a parent already loaded costs no query)."""
-    organization_id = getattr(instance, "organization_id", None)
-    if organization_id is None:
-        return  # not known yet (a ModelForm's clean before the view sets it): the save will check
-    for name in parents:
-        field: Any = instance._meta.get_field(name)
-        parent_id = getattr(instance, field.attname)
-        if parent_id is None:
-            continue
-        if field.is_cached(instance):
-            parent_organization = getattr(instance, name).organization_id
-        else:
-            related: Any = field.related_model
-            parent_organization = (
-                related._base_manager.filter(pk=parent_id).values_list("organization_id", flat=True).first()
-            )
-        if parent_organization != organization_id:
-            raise ValidationError(
-                {name: _("Cet élément appartient à une autre organisation.")}, code="other_organization"
-            )
-
-
-class OrganizationChecked(models.Model):
-    """A row owned by an organisation whose `parents` (foreign keys) must belong to the same one."""
-
-    organization_parents: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        check_same_organization(self, *self.organization_parents)
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        check_same_organization(self, *self.organization_parents)
+from tenancy.ownership import OrganizationChecked
 
 
 class InventoryKind(models.TextChoices):

@@ -16,10 +16,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import OrganizationChecked
 from projectgroup.models import Actor, Contact
 from roadmap.models import Chantier, Roadmap
 from tenancy.models import Organization
+from tenancy.ownership import OrganizationChecked
 
 
 class Nature(models.TextChoices):
