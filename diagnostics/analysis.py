@@ -2,14 +2,15 @@
 fragilities and their combination, the reach of the existing help and the publics concerned.
 
 A territory's rate is always the sum of its communes' numerators over the sum of their denominators (never the
-mean of the communes' rates); a median is not aggregated (only its range is shown).
+mean of the communes' rates); a median is not aggregated (only its range is shown). Where INSEE publishes the
+figure of the whole EPCI or département the territory is (Filosofi), that figure is shown instead, said as such.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from django.utils.translation import ngettext
 
 from diagnostics.importers import departement_of
 from diagnostics.indicators import INDICATORS, KNOWN_GAPS, Aggregation, Indicator
-from diagnostics.models import CommuneStatistic, Place
+from diagnostics.models import AreaStatistic, CommuneStatistic, Epci, Place
 from territories.models import Commune, Territory
 
 EARTH_RADIUS_KM = 6371.0088
@@ -66,6 +67,10 @@ class Figure:
     vintage: str
     # Said beside the figure: e.g. that the whole EPCI's rate is not available, only some communes'.
     scale_note: str = ""
+    # Where the value is the one INSEE publishes for the whole area rather than the communes' aggregate: what it is
+    # (« publié par l'INSEE pour l'ensemble de l'EPCI, Filosofi 2021 »); "" when computed from the communes.
+    territory_published: str = ""
+    departement_published: str = ""
 
     @property
     def gap(self) -> float | None:
@@ -173,10 +178,12 @@ def commune_frames(
         communes, stats = communes.filter(departement__in=deps), stats.filter(commune__departement__in=deps)
     rows = _fetch(
         communes.annotate(geojson=Cast("geometry", TextField())).values_list(
-            "code", "name", "epci_name", "population", "geojson"
+            "code", "name", "epci_name", "epci_siren", "population", "geojson"
         )
     )
-    base = pd.DataFrame.from_records(rows, columns=["code", "name", "epci", "population", "geojson"]).set_index("code")
+    base = pd.DataFrame.from_records(
+        rows, columns=["code", "name", "epci", "epci_siren", "population", "geojson"]
+    ).set_index("code")
     base["population"] = base["population"].fillna(0).astype(int)
     texts = np.array([t if t and t != "null" else None for t in base["geojson"]], dtype=object)
     geometries = shapely.from_geojson(texts, on_invalid="ignore") if len(texts) else np.array([], dtype=object)
@@ -512,7 +519,10 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
     if (f := fig("taux_pauvrete")) is not None:
         median = fig("revenu_median")
         text = (
-            ngettext(
+            _("taux de pauvreté %(rate)s pour l'ensemble du territoire (%(published)s)")
+            % {"rate": _fmt(f.territory.value, "%"), "published": f.territory_published}
+            if f.territory_published
+            else ngettext(
                 "taux de pauvreté %(rate)s sur %(count)d commune publiée sur %(all)d",
                 "taux de pauvreté %(rate)s sur %(count)d communes publiées sur %(all)d",
                 f.territory.communes_with_data,
@@ -525,7 +535,14 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
             if f.territory.value is not None
             else "taux de pauvreté couvert par le secret statistique dans toutes les communes"
         )
-        if median and median.territory.minimum is not None:
+        if median and median.territory_published and median.territory.value is not None:
+            text += _(" ; revenu médian %(median)s") % {"median": _fmt(median.territory.value, "€")}
+            if median.territory.minimum is not None:
+                text += _(" (de %(low)s à %(high)s selon les communes)") % {
+                    "low": _fmt(median.territory.minimum, "€"),
+                    "high": _fmt(median.territory.maximum, "€"),
+                }
+        elif median and median.territory.minimum is not None:
             text += f" ; revenu médian de {_fmt(median.territory.minimum, '€')} à {_fmt(median.territory.maximum, '€')}"
         found.append(
             Public(_("Ménages à bas revenus"), text, _("Filosofi : secret statistique sous 1 000 ménages fiscaux."))
@@ -549,15 +566,77 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
     return found
 
 
-# Filosofi's rates are published per commune only above 1 000 ménages fiscaux. INSEE also publishes them per EPCI
-# (Filosofi « EPCI »), which would be the honest figure of an EPCI's territory; no such file is in the reference
-# data (see SOURCES.md), so the figure is said unavailable at that scale rather than replaced by a partial one.
+# Filosofi's rates are published per commune only above 1 000 ménages fiscaux, and a median does not add up. INSEE
+# also publishes Filosofi per EPCI and per département: that is the honest figure of a territory that is exactly
+# one of them (`AreaStatistic`, loaded by the operators). Without it, the EPCI's figure is said unavailable at that
+# scale rather than replaced by a partial one.
 FILOSOFI_RATES = ("taux_pauvrete",)
+PUBLISHED_FOR_AREAS = ("taux_pauvrete", "revenu_median")
 EPCI_FIGURE_UNAVAILABLE = _(
     "Taux de l'ensemble de l'EPCI : non disponible à l'échelle de l'EPCI. L'INSEE le publie dans Filosofi pour "
     "chaque EPCI, mais ce fichier ne fait pas partie des données de référence chargées ; le taux ci-dessus ne porte "
     "que sur les communes où il est publié (plus de 1 000 ménages fiscaux)."
 )
+PUBLISHED_FOR: dict[str, Promise] = {
+    AreaStatistic.Level.EPCI: _("publié par l'INSEE pour l'ensemble de l'EPCI (%(source)s, %(vintage)s)"),
+    AreaStatistic.Level.DEPARTEMENT: _("publié par l'INSEE pour l'ensemble du département (%(source)s, %(vintage)s)"),
+}
+
+
+def exact_area(communes: pd.DataFrame, reference: pd.DataFrame) -> tuple[str, str] | None:
+    """(level, code) of the EPCI or département whose communes are exactly the territory's, else None.
+
+    `reference` holds every commune of the territory's département(s). An EPCI counts only with all its members
+    there (an EPCI based in another département, of which one commune is loaded, is not the territory of that
+    commune): the DGCL's count of its members says so.
+    """
+    wanted = set(communes.index)
+    if not wanted:
+        return None
+    sirens = set(communes["epci_siren"])
+    if len(sirens) == 1 and (siren := sirens.pop()):
+        members = set(reference.index[reference["epci_siren"] == siren])
+        if members == wanted:
+            declared = Epci.objects.filter(siren=siren).values_list("member_count", flat=True).first()
+            if declared in (None, len(members)):
+                return AreaStatistic.Level.EPCI, siren
+    departements = {departement_of(c) for c in wanted}
+    if len(departements) == 1 and wanted == set(reference.index):
+        return AreaStatistic.Level.DEPARTEMENT, departements.pop()
+    return None
+
+
+def apply_published(figures: list[Figure], communes: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """The figures INSEE publishes for the whole territory (an EPCI, a département) and for its département replace
+    the communes' aggregates, each said as such; the range over the communes stays."""
+    wanted = [f for f in figures if f.indicator.key in PUBLISHED_FOR_AREAS]
+    if not wanted:
+        return
+    area = exact_area(communes, reference)
+    departements = {departement_of(c) for c in reference.index}
+    comparison = (AreaStatistic.Level.DEPARTEMENT, departements.pop()) if len(departements) == 1 else None
+    areas = [a for a in (area, comparison) if a is not None]
+    if not areas:
+        return
+    query = Q()
+    for level, code in areas:
+        query |= Q(level=level, code=code)
+    published = {
+        (s.level, s.code, s.indicator): s
+        for s in AreaStatistic.objects.filter(query, indicator__in=PUBLISHED_FOR_AREAS, value__isnull=False)
+    }
+
+    def said(found: AreaStatistic) -> str:
+        return str(PUBLISHED_FOR[found.level] % {"source": found.source, "vintage": found.vintage})
+
+    for figure in wanted:
+        key = figure.indicator.key
+        if area and (found := published.get((*area, key))):
+            figure.territory = replace(figure.territory, value=found.value)
+            figure.territory_published = said(found)
+        if comparison and (found := published.get((*comparison, key))):
+            figure.departement = replace(figure.departement, value=found.value)
+            figure.departement_published = said(found)
 
 
 def build_diagnostic(territory: Territory, distance_km: float = 10.0) -> Diagnostic:
@@ -568,7 +647,11 @@ def build_diagnostic(territory: Territory, distance_km: float = 10.0) -> Diagnos
     if territory.kind == Territory.Kind.EPCI:
         for key in FILOSOFI_RATES:
             figure = diagnostic.figure(key)
-            if figure is not None and figure.territory.communes_with_data < figure.territory.communes:
+            if (
+                figure is not None
+                and not figure.territory_published
+                and figure.territory.communes_with_data < figure.territory.communes
+            ):
                 figure.scale_note = str(EPCI_FIGURE_UNAVAILABLE)
                 diagnostic.gaps.append(
                     _("%(indicator)s — %(note)s") % {"indicator": figure.indicator.label, "note": figure.scale_note}
@@ -598,6 +681,7 @@ def diagnose(name: str, codes: list[str], distance_km: float = 10.0, organizatio
         for key, indicator in INDICATORS.items()
         if key in sources
     ]
+    apply_published(figures, communes, reference)
     diagnostic = Diagnostic(
         territory_name=name,
         departements=departements,

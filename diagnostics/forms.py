@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.importers import IMPORTERS
+from diagnostics.importers import IMPORTERS, REFERENCE_ONLY_KINDS
 from diagnostics.models import TerritoryDiagnostic
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-# The geography (COG passage table, contours, EPCI composition) is shared by every organisation and loaded by the
-# operators (manage.py import_diagnostic); members upload statistics and places, kept for their own communes.
-MEMBER_KINDS = [k for k in IMPORTERS if k not in {"passage", "communes", "epci", "cog"}]
+# The geography (COG passage table, contours, EPCI composition) and the figures published for whole EPCI and
+# départements are shared by every organisation and loaded by the operators (manage.py import_diagnostic);
+# members upload statistics and places, kept for their own communes.
+MEMBER_KINDS = [k for k in IMPORTERS if k not in REFERENCE_ONLY_KINDS]
 
 
 class SynthesisForm(forms.ModelForm):

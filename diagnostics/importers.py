@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from psycopg import sql
 
 from diagnostics.indicators import INDICATORS, Aggregation
-from diagnostics.models import CommunePassage, CommuneStatistic, Epci, Place, ReferenceLoad
+from diagnostics.models import AreaStatistic, CommunePassage, CommuneStatistic, Epci, Place, ReferenceLoad
 from territories.models import Commune, Territory
 
 MISSING_TOKENS = {"", "s", "nd", "n/a", "na", "nan", "null", "-", "/"}
@@ -869,27 +869,36 @@ def import_cog_communes(path: Path, scope: Scope, vintage: str = "") -> ImportRe
 
 
 CODE_PATTERN = r"\d[\dAB]\d{3}"
+SIREN_PATTERN = r"\d{9}"
+DEPARTEMENT_PATTERN = r"\d{2}|2[AB]|97\d"
 
 
-def check_rows(frame: pd.DataFrame, col: dict[str, str | None], file_name: str, unique: str | None) -> None:
-    """Refuse a file without data rows, a malformed commune code (`24064.0`) and a key given twice."""
+def check_not_empty(frame: pd.DataFrame, file_name: str) -> None:
     if frame.empty:
         raise ImportFileError(
             _("%(file)s ne contient aucune ligne de données (seulement la ligne d'en-tête) : rien n'a été changé.")
             % {"file": file_name}
         )
+
+
+def check_rows(frame: pd.DataFrame, col: dict[str, str | None], file_name: str, unique: str | None) -> None:
+    """Refuse a file without data rows, a malformed commune code (`24064.0`) and a key given twice."""
+    check_not_empty(frame, file_name)
     column = col["code"]
     codes = normalize_codes(frame[column])
     bad = ~codes.str.fullmatch(CODE_PATTERN)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise ImportFileError(
-            _(
-                "%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est pas un code commune INSEE "
-                "(5 caractères, par exemple 24322)."
-            )
-            % {"file": file_name, "line": line_of(frame, i), "column": column, "value": frame[column].iloc[i]}
-        )
+        message = _(
+            "%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est pas un code commune INSEE "
+            "(5 caractères, par exemple 24322)."
+        ) % {"file": file_name, "line": line_of(frame, i), "column": column, "value": frame[column].iloc[i]}
+        if re.fullmatch(SIREN_PATTERN, codes.iloc[i]):
+            message += " " + _(
+                "C'est le SIREN d'un EPCI : ce fichier donne des chiffres par EPCI, pas par commune. S'il s'agit de "
+                "Filosofi, l'opérateur le charge comme « %(kind)s »."
+            ) % {"kind": FILOSOFI_AREAS_LABEL}
+        raise ImportFileError(message)
     key = col.get(unique) if unique else None
     if unique and not key and unique != "iris":
         key = column  # no column of the former codes: today's code must then be unique
@@ -1104,6 +1113,123 @@ def import_filosofi(path: Path, scope: Scope, vintage: str = "") -> ImportResult
         None,
         write,
     )
+
+
+FILOSOFI_AREAS_LABEL = "INSEE — Filosofi, EPCI et départements (revenus et pauvreté)"
+FILOSOFI_AREA_SOURCES = {
+    AreaStatistic.Level.EPCI: "INSEE, Filosofi (base EPCI)",
+    AreaStatistic.Level.DEPARTEMENT: "INSEE, Filosofi (base départementale)",
+}
+
+
+def _area_levels(codes: pd.Series, column: str, frame: pd.DataFrame, file_name: str) -> pd.Series:
+    """The level of each row from its code: a SIREN (9 digits) is an EPCI, 2 or 3 characters a département."""
+    levels = pd.Series("", index=codes.index, dtype=object)
+    levels[codes.str.fullmatch(SIREN_PATTERN)] = AreaStatistic.Level.EPCI
+    levels[codes.str.fullmatch(DEPARTEMENT_PATTERN)] = AreaStatistic.Level.DEPARTEMENT
+    bad = levels.eq("")
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        message = _(
+            "%(file)s, ligne %(line)d, colonne « %(column)s » : « %(value)s » n'est ni le SIREN d'un EPCI (9 chiffres, "
+            "par exemple 200041572) ni un code de département (par exemple 24)."
+        ) % {"file": file_name, "line": line_of(frame, i), "column": column, "value": frame[column].iloc[i]}
+        if re.fullmatch(CODE_PATTERN, codes.iloc[i]):
+            message += " " + _(
+                "C'est un code commune : la base communale de Filosofi s'importe comme « %(kind)s »."
+            ) % {"kind": IMPORTERS_LABELS["filosofi"]}
+        raise ImportFileError(message)
+    repeated = codes.duplicated(keep=False)
+    if repeated.any():
+        lines = repeated.to_numpy().nonzero()[0]
+        first = codes.iloc[lines[0]]
+        same = [line_of(frame, n) for n in lines if codes.iloc[n] == first]
+        raise ImportFileError(
+            _("%(file)s, colonne « %(column)s » : « %(value)s » apparaît plusieurs fois (lignes %(lines)s).")
+            % {"file": file_name, "column": column, "value": first, "lines": ", ".join(str(n) for n in same[:5])}
+        )
+    return levels
+
+
+@transaction.atomic
+def import_filosofi_areas(path: Path, scope: Scope, vintage: str = "") -> ImportResult:
+    """INSEE Filosofi for whole EPCI (CODGEO = SIREN) and départements (bases « EPCI » and « DEP »).
+
+    The honest figure of a territory that is exactly an EPCI or a département: the communes' rates cover part of
+    it only (secret under 1 000 ménages fiscaux) and their medians do not add up. Reference data: operators only.
+    Rows of EPCI and départements outside the scope (the national file has every EPCI) are left out.
+    """
+    if not scope.is_reference:
+        raise ImportFileError(
+            _(
+                "%(file)s : les chiffres que l'INSEE publie pour un EPCI ou un département sont des données de "
+                "référence, chargées par l'opérateur pour tous les territoires."
+            )
+            % {"file": path.name}
+        )
+    frame, col = read_table(
+        path,
+        {"code": ["CODGEO", "siren", "code"], "median": ["re:MED\\d\\d"], "poverty": ["re:TP60\\d\\d"]},
+    )
+    check_not_empty(frame, path.name)
+    column = col["code"]
+    assert column is not None
+    codes = frame[column].str.strip().str.upper()
+    levels = _area_levels(codes, column, frame, path.name)
+    median, s_median = to_number(frame, col["median"], path.name)  # type: ignore[arg-type]
+    poverty, s_poverty = to_number(frame, col["poverty"], path.name, maximum=100)  # type: ignore[arg-type]
+    in_scope = Commune.objects.filter(departement__in=scope.departements).exclude(epci_siren="")
+    sirens = set(in_scope.values_list("epci_siren", flat=True).distinct())
+    keep = (levels.eq(AreaStatistic.Level.EPCI) & codes.isin(sirens)) | (
+        levels.eq(AreaStatistic.Level.DEPARTEMENT) & codes.isin(scope.departements)
+    )
+    check_in_scope(codes.where(keep), path.name, scope)
+    year = _year_of(col["median"], "2021")
+    found_vintage = f"Filosofi {year}"
+    result = ImportResult("filosofi_epci", path.name)
+    rows = []
+    for i in keep.to_numpy().nonzero()[0]:
+        level = levels.iloc[i]
+        for indicator, values, secret in (("revenu_median", median, s_median), ("taux_pauvrete", poverty, s_poverty)):
+            value = None if pd.isna(values.iloc[i]) else float(values.iloc[i])
+            rows.append(
+                AreaStatistic(
+                    level=level,
+                    code=codes.iloc[i],
+                    indicator=indicator,
+                    value=value,
+                    is_secret=bool(secret.iloc[i]) and value is None,
+                    source=FILOSOFI_AREA_SOURCES[level],
+                    vintage=found_vintage,
+                )
+            )
+            result.sources.add(FILOSOFI_AREA_SOURCES[level])
+    AreaStatistic.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["level", "code", "indicator"],
+        update_fields=["value", "is_secret", "source", "vintage", "imported_at"],
+    )
+    result.vintages.add(found_vintage)
+    result.rows = int(keep.sum())
+    epcis = int((keep & levels.eq(AreaStatistic.Level.EPCI)).sum())
+    departements = int(keep.sum()) - epcis
+    result.notes.append(
+        _("%(count)d EPCI") % {"count": epcis}
+        + ", "
+        + ngettext("%(count)d département", "%(count)d départements", departements) % {"count": departements}
+    )
+    outside = int((~keep).sum())
+    if outside:
+        result.notes.append(
+            ngettext(
+                "%(count)d ligne hors du périmètre laissée de côté",
+                "%(count)d lignes hors du périmètre laissées de côté",
+                outside,
+            )
+            % {"count": outside}
+        )
+    return result
 
 
 IFN_SCORES = {
@@ -1566,6 +1692,7 @@ IMPORTERS: dict[str, tuple[str, Callable[[Path, Scope, str], ImportResult]]] = {
     "cog": ("Code officiel géographique — communes (INSEE)", import_cog_communes),
     "comparateur": ("INSEE — comparateur de territoires (population, emploi)", import_comparateur),
     "filosofi": ("INSEE — Filosofi, revenus et pauvreté", import_filosofi),
+    "filosofi_epci": (FILOSOFI_AREAS_LABEL, import_filosofi_areas),
     "ifn_iris": ("Indice de fragilité numérique — IRIS", import_ifn_iris),
     "ifn_communes": ("Indice de fragilité numérique — communes", import_ifn_communes),
     "rp_rates": ("Recensement — âges, diplômes, ménages (taux communaux)", import_rp_rates),
@@ -1583,6 +1710,10 @@ IMPORTERS: dict[str, tuple[str, Callable[[Path, Scope, str], ImportResult]]] = {
     "france_services": ("France services (ANCT)", import_france_services),
     "conseillers": ("Structures des conseillers numériques (ANCT)", import_conseillers_structures),
 }
+
+IMPORTERS_LABELS = {kind: label for kind, (label, _importer) in IMPORTERS.items()}
+# Loaded by operators only: the geography and the figures published for whole EPCI and départements.
+REFERENCE_ONLY_KINDS = {"passage", "communes", "epci", "cog", "filosofi_epci"}
 
 # The sample files of the data folder (see SOURCES.md), in import order, with the vintage of the files that do
 # not carry it themselves (SOURCES.md gives it). The latest conseillers numériques list (2023) is the one in force.

@@ -77,7 +77,10 @@ INDICATORS: dict[str, Indicator] = {
             Aggregation.NONE,
             False,
             _("Publics"),
-            _("Une médiane ne s'additionne pas : pour un territoire, seul l'éventail des communes est montré."),
+            _(
+                "Une médiane ne s'additionne pas : pour un territoire, seul l'éventail des communes est montré, sauf "
+                "pour un EPCI ou un département entier, dont l'INSEE publie la médiane."
+            ),
         ),
         Indicator(
             "part_65_plus",

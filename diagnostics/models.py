@@ -2,9 +2,10 @@
 
 Two kinds of data live here:
 - national reference data, like `territories.Commune`: statistics per commune (`CommuneStatistic` with no
-  organisation), help places (`Place` with no organisation), EPCI published figures (`Epci`) and the COG passage
-  table (`CommunePassage`); each row carries its source and vintage, belongs to no tenant and is loaded only by an
-  operator (`manage.py import_diagnostic`), each load recorded in `ReferenceLoad`;
+  organisation), help places (`Place` with no organisation), EPCI published figures (`Epci`), the figures INSEE
+  publishes for a whole EPCI or département (`AreaStatistic`) and the COG passage table (`CommunePassage`); each
+  row carries its source and vintage, belongs to no tenant and is loaded only by an operator
+  (`manage.py import_diagnostic`), each load recorded in `ReferenceLoad`;
 - tenant-owned data: an organisation's own figures and places (`CommuneStatistic` / `Place` with its
   `organization`: shown beside the reference in its own diagnostic only, they never change a shared row), the
   group's « synthèse du diagnostic » and the coverage setting of a territory (`TerritoryDiagnostic`), and the
@@ -61,6 +62,39 @@ class Epci(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AreaStatistic(models.Model):
+    """A figure INSEE publishes for a whole EPCI or département (Filosofi's EPCI and DEP bases): national
+    reference only, loaded by an operator.
+
+    Communes' figures cannot rebuild it: a median does not add up, and Filosofi's rates are secret in communes of
+    fewer than 1 000 ménages fiscaux, so the communes' aggregate covers part of the territory only. When a
+    territory is exactly an EPCI (or a département), the diagnostic shows this figure instead.
+    """
+
+    class Level(models.TextChoices):
+        EPCI = "epci", _("EPCI")
+        DEPARTEMENT = "departement", _("département")
+
+    level = models.CharField(_("échelon"), max_length=12, choices=Level.choices)
+    code = models.CharField(_("code (SIREN de l'EPCI ou code du département)"), max_length=9)
+    indicator = models.CharField(_("indicateur"), max_length=40)
+    value = models.FloatField(_("valeur"), null=True, blank=True)
+    is_secret = models.BooleanField(_("secret statistique"), default=False)
+    source = models.CharField(_("source"), max_length=200)
+    vintage = models.CharField(_("millésime"), max_length=60)
+    imported_at = models.DateTimeField(_("importé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statistique publiée pour un EPCI ou un département")
+        verbose_name_plural = _("statistiques publiées pour un EPCI ou un département")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code", "indicator"], name="one_area_statistic_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code} {self.indicator} = {self.value}"
 
 
 class CommuneStatistic(models.Model):

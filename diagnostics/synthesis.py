@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics import maps
@@ -80,9 +81,14 @@ def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
             if figure.territory.value is not None
             else _range(figure.territory.minimum, figure.territory.maximum, indicator)
         )
-        coverage = partial_coverage(figure) if figure.territory.communes_with_data else ""
-        if coverage and territory != "—":
-            territory = f"{territory} ({coverage})"
+        notes = [figure.scale_note]
+        if figure.territory_published:  # the whole area's figure: no partial coverage to declare
+            notes.append(_("Territoire : %(what)s.") % {"what": figure.territory_published})
+        elif coverage := partial_coverage(figure):
+            if territory != "—":
+                territory = f"{territory} ({coverage})"
+        if figure.departement_published:
+            notes.append(_("Département : %(what)s.") % {"what": figure.departement_published})
         rows.append(
             KeyFigure(
                 label=str(indicator.label),
@@ -90,7 +96,7 @@ def key_figures(diagnostic: Diagnostic) -> list[KeyFigure]:
                 departement=format_value(figure.departement.value, indicator),
                 source=figure.source,
                 vintage=figure.vintage,
-                note=" ".join(n for n in (figure.scale_note, str(indicator.note)) if n),
+                note=" ".join(n for n in (*notes, str(indicator.note)) if n),
             )
         )
     return rows

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from diagnostics.analysis import build_diagnostic, format_value
+from diagnostics.synthesis import partial_coverage
 from roadmap.models import Roadmap
 
 # What a first meeting needs to see, in this order; at most eight fit a projector's screen without scrolling.
@@ -32,6 +33,7 @@ class KeyFigure:
     source: str
     vintage: str
     worse: bool | None  # worse than the département (None: no judgement)
+    coverage: str = ""  # « sur 2 communes sur 16, 53 % des habitants » when computed on part of the territory
 
 
 def key_figures(roadmap: Roadmap) -> list[KeyFigure]:
@@ -54,6 +56,7 @@ def key_figures(roadmap: Roadmap) -> list[KeyFigure]:
                 source=figure.source,
                 vintage=figure.vintage,
                 worse=figure.worse_than_departement,
+                coverage="" if figure.territory_published else partial_coverage(figure),
             )
         )
     coverage = diagnostic.coverage

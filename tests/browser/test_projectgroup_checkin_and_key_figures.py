@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from diagnostics.importers import Scope, import_folder
+from diagnostics.models import CommuneStatistic
 from projectgroup.models import Attendance
 from territories.models import Commune
 from tests.conftest import Tenant
@@ -65,7 +67,12 @@ def test_the_key_figures_fit_a_projector_without_scrolling(
     open_page: Callable[..., Page], login: Callable[..., Page], screenshot: Callable[..., Path], tenant_a: Tenant
 ) -> None:
     import_folder(Path(settings.CAP_DATA_DIR), Scope.for_departements("24"))
-    tenant_a.roadmap.territory.communes.set(Commune.objects.filter(code__in=["24053", "24352", "24037", "24322"]))
+    # Four towns with their poverty rate published, and a village where it is secret (under 1 000 ménages fiscaux).
+    village = CommuneStatistic.objects.filter(indicator="taux_pauvrete", organization=None, is_secret=True).first()
+    assert village is not None
+    tenant_a.roadmap.territory.communes.set(
+        Commune.objects.filter(code__in=["24053", "24352", "24037", "24322", village.commune_id])
+    )
     projector = login(open_page("projector"), tenant_a.lecteur)
     projector.goto(reverse("projectgroup:key_figures", kwargs={"roadmap_pk": tenant_a.roadmap.pk}))
     cards = projector.locator(".kf-card")
@@ -86,4 +93,12 @@ def test_the_key_figures_fit_a_projector_without_scrolling(
         source = card.locator(".kf-source").bounding_box()
         assert source is not None and source["y"] + source["height"] <= box["y"] + box["height"] + 1
     expect(projector.get_by_text("Indice de fragilité numérique (global)")).to_be_visible()
+    # A rate published for some communes only says so on its card, readable and inside it.
+    poverty = projector.locator(".kf-card", has_text="Taux de pauvreté")
+    coverage = poverty.locator(".kf-coverage")
+    expect(coverage).to_have_text(re.compile(r"sur \d communes? sur 5, \d+\s% des habitants"))
+    card_box, coverage_box = poverty.bounding_box(), coverage.bounding_box()
+    assert card_box and coverage_box
+    assert coverage_box["y"] + coverage_box["height"] <= card_box["y"] + card_box["height"]
+    assert float(coverage.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 12
     screenshot(projector, "projectgroup-key-figures-projector", full_page=False)

@@ -84,14 +84,19 @@ def test_query_count_does_not_grow_with_communes(
 ) -> None:
     # 1 session, 2 user, 3 membership (middleware), 4 territory, 5 synthesis/settings, 6 territory's codes,
     # 7 communes of the département(s), 8 their statistics, 9 help places, 10 sources and vintages,
-    # 11 the user's memberships (organisation switcher in base.html), 12 the places' services (data·inclusion)
+    # 11 the user's memberships (organisation switcher in base.html), 12 the places' services (data·inclusion),
+    # 13 the figures INSEE publishes for the whole EPCI / département (Filosofi)
     territory = tenant_a.roadmap.territory
     territory.communes.set(Commune.objects.filter(code__in=["24322", "24037"]))
     client_a.get(url("territory", territory))  # the first request of a session also saves the session
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client_a.get(url("territory", territory)).status_code == 200
     territory.communes.set(Commune.objects.all())
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
+        assert client_a.get(url("territory", territory)).status_code == 200
+    # A whole EPCI: one more, the DGCL's count of its members (is the territory all of it?)
+    territory.communes.set(Commune.objects.filter(epci_siren=DRONNE_ET_BELLE))
+    with django_assert_num_queries(14):
         assert client_a.get(url("territory", territory)).status_code == 200
 
 
