@@ -65,12 +65,13 @@ def create_sheet(group: ChantierGroup, title: str, team: str = "") -> ChantierSh
 
 def sheet_for(chantier: Chantier) -> ChantierSheet:
     """The chantier's fiche, created on first write; a chantier made elsewhere in the spine joins the group of its
-    first enjeu that has one."""
+    first enjeu that has one (a group of its own roadmap: never another's, let alone another organisation's)."""
     with transaction.atomic():
         sheet = ChantierSheet.objects.filter(chantier=chantier).first()
         if sheet is not None:
             return sheet
-        group = ChantierGroup.objects.filter(enjeu__in=chantier.enjeux.all()).order_by("enjeu__order").first()
+        groups = ChantierGroup.objects.filter(roadmap_id=chantier.roadmap_id, enjeu__in=chantier.enjeux.all())
+        group = groups.order_by("enjeu__order").first()
         sheet, _created = ChantierSheet.objects.get_or_create(
             chantier=chantier, defaults={"organization_id": chantier.organization_id, "group": group}
         )

@@ -47,7 +47,9 @@ def synthesis(roadmap: Roadmap) -> list[Row]:
     sheets = ChantierSheet.objects.prefetch_related(
         Prefetch("people", queryset=SheetPerson.objects.select_related("actor", "contact__actor"))
     )
-    chantiers = Chantier.objects.select_related("sheet", "defi").order_by("order", "pk")
+    # The enjeu's chantiers through the spine's many-to-many link, which no key ties to an organisation: this
+    # roadmap's only.
+    chantiers = Chantier.objects.filter(roadmap=roadmap).select_related("sheet", "defi").order_by("order", "pk")
     enjeux = list(roadmap.enjeux.order_by("order", "pk").prefetch_related(Prefetch("chantiers", queryset=chantiers)))
     # The fiches' people in one query, after the chantiers are known (select_related cannot prefetch them).
     found = [c.sheet for e in enjeux for c in e.chantiers.all() if _has_sheet(c)]

@@ -136,10 +136,14 @@ def _inventory_context(roadmap: Roadmap, organization: Any) -> dict[str, Any]:
     links = Experience.enjeux.through.objects.filter(enjeu__in=enjeux, experience__organization=organization)
     for link in links.select_related("experience"):
         experiences[link.enjeu_id][link.experience_id] = link.experience
-    # Experiences drawn on (« je m'en inspire ») for a chantier that answers the enjeu.
+    # Experiences drawn on (« je m'en inspire ») for a chantier that answers the enjeu, as long as this organisation
+    # may still read them: another organisation's experience taken back from the commons is its private row again.
     inspirations = list(
         Inspiration.objects.filter(
-            organization=organization, roadmap=roadmap, experience__isnull=False, chantier__isnull=False
+            organization=organization,
+            roadmap=roadmap,
+            experience__in=Experience.objects.visible_to(organization),
+            chantier__isnull=False,
         ).select_related("experience")
     )
     if inspirations:

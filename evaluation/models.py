@@ -428,6 +428,11 @@ class Interview(OwnedByParent, models.Model):
     def __str__(self) -> str:
         return f"{self.interviewee} ({self.held_on:%d/%m/%Y})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.guide_id is not None and self.guide is not None and self.guide.roadmap_id != self.roadmap_id:
+            raise ValueError("Interview: its guide belongs to another roadmap")
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.held_on and self.held_on > timezone.localdate():
             raise ValidationError({"held_on": _("Un entretien retranscrit a déjà eu lieu : la date est à venir.")})

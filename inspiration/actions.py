@@ -136,11 +136,27 @@ def _notify_owner(experience: Experience, reason: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
+def _lock_open_report(report: Report) -> None:
+    """The report, locked with its experience: still to handle, and the experience still in the commons. A report
+    whose experience its owner took back (private again) or that was handled already moves nothing."""
+    locked = (
+        Report.objects.select_for_update(of=("self", "experience"))
+        .select_related("experience")
+        .filter(pk=report.pk)
+        .first()
+    )
+    if locked is None or not locked.experience.is_published:
+        raise Http404
+    if locked.outcome != Report.Outcome.OPEN:
+        raise Refused(_("Ce signalement a déjà été traité."))
+
+
 @transaction.atomic
 def unpublish_reported(report: Report, moderator: User, reason: str) -> Experience:
     """A moderator takes a reported experience out of the commons; the owner is told why (page and e-mail)."""
     if not reason.strip():
         raise Refused(_("Indiquez le motif du retrait : il sera transmis à l'organisation."))
+    _lock_open_report(report)
     experience = withdraw(report.experience, reason.strip())
     Report.objects.filter(experience=experience, outcome=Report.Outcome.OPEN).update(
         outcome=Report.Outcome.UNPUBLISHED, handled_by=moderator, handled_at=timezone.now()
@@ -151,6 +167,7 @@ def unpublish_reported(report: Report, moderator: User, reason: str) -> Experien
 
 @transaction.atomic
 def dismiss(report: Report, moderator: User) -> None:
+    _lock_open_report(report)
     Report.objects.filter(pk=report.pk, outcome=Report.Outcome.OPEN).update(
         outcome=Report.Outcome.DISMISSED, handled_by=moderator, handled_at=timezone.now()
     )

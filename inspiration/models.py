@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from projectgroup.models import Contact, Family, Meeting, new_token
 from roadmap.models import Action, Chantier, Enjeu, Roadmap
 from tenancy.models import Organization
+from tenancy.ownership import OrganizationChecked
 
 # The text search configuration created by migration 0002: French stemming, accents ignored (unaccent) where the
 # server has the extension. Documents and queries are also folded by `inspiration_fold()` (same migration), so that
@@ -248,8 +249,10 @@ def experience_upload_path(instance: ExperienceDocument, filename: str) -> str:
     return f"tenants/{instance.organization_id}/inspiration/experience-{instance.experience_id}-{stamp}{extension}"
 
 
-class ExperienceDocument(models.Model):
+class ExperienceDocument(OrganizationChecked):
     """A file attached to an experience: shown to others only if marked public and the experience is published."""
+
+    organization_parents = ("experience",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="experience_documents")
     experience = models.ForeignKey(Experience, on_delete=models.CASCADE, related_name="documents")
@@ -268,10 +271,12 @@ class ExperienceDocument(models.Model):
         return self.title
 
 
-class Inspiration(models.Model):
+class Inspiration(OrganizationChecked):
     """« Je m'en inspire »: an organisation copied an experience into one of its chantiers or fiches actions.
 
     The link to the source stays here, on the step's side: the spine's models are not changed."""
+
+    organization_parents = ("roadmap", "chantier", "action")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="inspirations")
     # Kept when the owner deletes the experience: the chantier or fiche still says it came from elsewhere.
@@ -342,8 +347,10 @@ class Report(models.Model):
         return f"{self.get_reason_display()} — {self.experience}"
 
 
-class Recueil(models.Model):
+class Recueil(OrganizationChecked):
     """A printable selection of experiences for a workshop (PDF through the document engine)."""
+
+    organization_parents = ("roadmap",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="recueils")
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+", verbose_name=_("feuille de route"))
@@ -365,9 +372,11 @@ class Recueil(models.Model):
         return Experience.objects.visible_to(self.organization).filter(pk__in=self.experiences.values("pk"))
 
 
-class SiteVisit(models.Model):
+class SiteVisit(OrganizationChecked):
     """A site visit (« visite sur site »): a meeting of kind « visite » of step 1 (projectgroup.Meeting: date, place,
     invitations and attendance, its minutes as the visit's report), with what this step adds to it."""
+
+    organization_parents = ("meeting",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="site_visits")
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="site_visit")
@@ -401,8 +410,10 @@ class SiteVisit(models.Model):
         return [line.strip() for line in self.programme.splitlines() if line.strip()]
 
 
-class VisitFeedback(models.Model):
+class VisitFeedback(OrganizationChecked):
     """A participant's short feedback after the visit, given through the visit's link (no account needed)."""
+
+    organization_parents = ("visit",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="visit_feedbacks")
     visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="feedbacks")

@@ -312,10 +312,12 @@ def moderation(request: TenantRequest) -> HttpResponse:
 @require_POST
 def report_handle(request: TenantRequest, report_pk: int) -> HttpResponse:
     # `moderate_commons` (tenancy.access): hub staff from their hub, operator staff. Reports come from every
-    # organisation: a moderator handles any open one, whoever sent it.
+    # organisation: a moderator handles any one, whoever sent it, but only while its experience is in the commons.
+    # Once its owner took it back it is that organisation's private row again: a 404, as everywhere.
     if not may(request.membership, Permission.MODERATE_COMMONS, request.user):
         raise PermissionDenied
-    report = get_object_or_404(Report.objects.select_related("experience"), pk=report_pk)
+    reports = Report.objects.filter(experience__published_at__isnull=False).select_related("experience")
+    report = get_object_or_404(reports, pk=report_pk)
     form = ModerationForm(request.POST)
     if form.is_valid():
         try:
@@ -339,9 +341,12 @@ def recueil_list(request: TenantRequest) -> HttpResponse:
         recueil.organization = request.tenant
         recueil.save()
         return redirect("inspiration:recueil", recueil_pk=recueil.pk)
-    # Django leaves Meta.ordering out of queries with an aggregate: the order is said here.
+    # Counted as the recueil shows them (Recueil.selected): an experience another organisation took back since is
+    # its private row again and drops out. Django leaves Meta.ordering out of queries with an aggregate: the order
+    # is said here.
+    readable = Q(experiences__organization=request.tenant) | Q(experiences__published_at__isnull=False)
     recueils = (
-        request.tenant.recueils.annotate(n=Count("experiences"))
+        request.tenant.recueils.annotate(n=Count("experiences", filter=readable))
         .select_related("roadmap")
         .order_by("-created_at", "-pk")
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap.models import Roadmap
 from tenancy.models import Organization
+from tenancy.ownership import OrganizationChecked
 
 # Codes are typed on a phone and read aloud: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -75,7 +76,9 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
         )
 
 
-class Questionnaire(models.Model):
+class Questionnaire(OrganizationChecked):
+    organization_parents = ("roadmap", "before")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questionnaires")
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="questionnaires")
     title = models.CharField(_("titre"), max_length=200)
@@ -146,7 +149,9 @@ class Kind(models.TextChoices):
     TEXT = "text", _("Texte libre")
 
 
-class Question(models.Model):
+class Question(OrganizationChecked):
+    organization_parents = ("questionnaire", "before_question")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questionnaire_questions")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
@@ -183,8 +188,10 @@ class Question(models.Model):
         return self.kind in (Kind.LIKERT, Kind.NUMBER)
 
 
-class ResponseLink(models.Model):
+class ResponseLink(OrganizationChecked):
     """An invitation link: its token allows one answer."""
+
+    organization_parents = ("questionnaire",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questionnaire_links")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="links")
@@ -199,8 +206,10 @@ class ResponseLink(models.Model):
         return f"{self.questionnaire} · lien {self.number}"
 
 
-class RespondentCode(models.Model):
+class RespondentCode(OrganizationChecked):
     """An anonymous respondent code: one answer per questionnaire, and the key matching « avant » to « après »."""
+
+    organization_parents = ("questionnaire",)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="respondent_codes")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="codes")
@@ -215,7 +224,9 @@ class RespondentCode(models.Model):
         return self.code
 
 
-class Response(models.Model):
+class Response(OrganizationChecked):
+    organization_parents = ("questionnaire", "link", "code")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questionnaire_responses")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="responses")
     link = models.ForeignKey(ResponseLink, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
@@ -236,7 +247,9 @@ class Response(models.Model):
         return f"{self.questionnaire} · réponse {self.pk}"
 
 
-class Answer(models.Model):
+class Answer(OrganizationChecked):
+    organization_parents = ("response", "question")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questionnaire_answers")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")

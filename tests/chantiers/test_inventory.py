@@ -8,6 +8,7 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from chantiers.models import InventoryEntry
 from inspiration.models import Experience, Inspiration
@@ -116,11 +117,12 @@ def test_inspiring_experiences_linked_to_the_enjeu_are_shown(
         description=".",
     )
     own.enjeux.add(enjeu_a)
-    elsewhere = Experience.objects.create(
+    elsewhere = Experience.objects.create(  # drawn on from the commons: published
         organization=tenant_b.organization,
         title="Cafés numériques de Bretagne",
         territory_name="Lannion",
         description=".",
+        published_at=timezone.now(),
     )
     chantier: Chantier = ChantierFactory(roadmap=tenant_a.roadmap, defi=None)
     chantier.enjeux.add(enjeu_a)

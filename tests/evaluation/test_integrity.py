@@ -108,6 +108,14 @@ def test_a_row_naming_another_organisation_than_its_parents_is_never_written(
         Verbatim(interview=interview, effect=foreign_effect, quote="x").save()
     with pytest.raises(ValueError, match="another roadmap"):
         IndicatorFactory(roadmap=tenant_a.roadmap, effect=EffectFactory(roadmap=tenant_b.roadmap))
+    foreign_guide: InterviewGuide = InterviewGuideFactory(roadmap=tenant_b.roadmap)
+    with pytest.raises(ValueError, match="another roadmap"):
+        Interview(
+            roadmap=tenant_a.roadmap,
+            guide=foreign_guide,
+            interviewee="Élue",
+            held_on=datetime.date(2025, 5, 12),
+        ).save()
     action: Action = ActionFactory(roadmap=tenant_a.roadmap)
     with pytest.raises(ValueError, match="organisation"):
         FollowUp(organization=tenant_b.organization, action=action).save()
@@ -116,6 +124,7 @@ def test_a_row_naming_another_organisation_than_its_parents_is_never_written(
     value.save()
     assert value.organization == tenant_a.organization
     assert IndicatorValue.objects.count() == 1 and not Verbatim.objects.exists() and not FollowUp.objects.exists()
+    assert not Interview.objects.exclude(pk=interview.pk).exists()
     assert _mismatched_rows() == []
 
 

@@ -83,7 +83,7 @@ def _visit_meeting(visit: object) -> Meeting:
         organization=organization,
         roadmap=roadmap,
         kind=MeetingKind.VISITE,
-        title="Visite en Sud Charente",
+        title=f"Visite chez {visit.host_territory}",  # one per visit: the isolation walks look for it elsewhere
         starts_at=timezone.now(),
     )
 
