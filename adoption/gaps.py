@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from documents.typography import element_ref
 from fiches.budget import roadmap_plan
 from fiches.models import Engagement, GovernanceBody
 from roadmap.gaps import roadmap_gaps
@@ -20,7 +21,7 @@ from roadmap.models import Roadmap
 
 
 def _refs(items: Sequence[Any], limit: int = 8) -> str:
-    refs = [str(getattr(i, "ref", i)) for i in items[:limit]]
+    refs = [element_ref(str(getattr(i, "ref", i))) for i in items[:limit]]
     return ", ".join(refs) + (" …" if len(items) > limit else "")
 
 

@@ -28,8 +28,12 @@ ROADMAP_TEXTS = {
 
 
 def _short(text: Any, length: int = 90) -> str:
+    """A long text (an introduction) as an excerpt, cut between two words, never inside one."""
     text = " ".join(str(text or "").split())
-    return text if len(text) <= length else text[: length - 1] + "…"
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
+    return cut.rstrip(" ,;:.") + " …"
 
 
 def _money(value: Any) -> str:
@@ -72,9 +76,9 @@ def compare(adopted: dict[str, Any], live: dict[str, Any], partial: bool = False
         ):
             before_t, after_t = _titles(items(adopted), key), _titles(items(live), key)
             for text in before_t.keys() - after_t.keys():
-                add(label, _short(before_t[text]), _("retiré ou reformulé"))
+                add(label, before_t[text], _("retiré ou reformulé"))
             for text in after_t.keys() - before_t.keys():
-                add(label, _("absent"), _short(after_t[text]))
+                add(label, _("absent"), after_t[text])
         before_g = {g.get("name") for g in adopted.get("governance", [])}
         after_g = {g.get("name") for g in live.get("governance", [])}
         if before_g != after_g:
@@ -91,11 +95,11 @@ def compare(adopted: dict[str, Any], live: dict[str, Any], partial: bool = False
                 name,
                 _("absente"),
                 _("ajoutée : « %(title)s », %(cost)s")
-                % {"title": _short(fiche["title"], 60), "cost": _money(fiche["plan"]["cost"])},
+                % {"title": fiche["title"], "cost": _money(fiche["plan"]["cost"])},
             )
             continue
         if old["title"] != fiche["title"]:
-            add(_("%(name)s · titre") % {"name": name}, _short(old["title"]), _short(fiche["title"]))
+            add(_("%(name)s · titre") % {"name": name}, old["title"], fiche["title"])
         for key, label in ((_("coût total TTC"), "cost"), (_("financements"), "financed")):
             if Decimal(str(old["plan"][label])) != Decimal(str(fiche["plan"][label])):
                 add(f"{name} · {key}", _money(old["plan"][label]), _money(fiche["plan"][label]))
@@ -121,7 +125,7 @@ def compare(adopted: dict[str, Any], live: dict[str, Any], partial: bool = False
     if not partial:
         for pk in before_f.keys() - after_f.keys():
             fiche = before_f[pk]
-            add(_("Fiche %(ref)s") % {"ref": fiche["ref"]}, f"« {_short(fiche['title'], 60)} »", _("supprimée"))
+            add(_("Fiche %(ref)s") % {"ref": fiche["ref"]}, f"«\u00a0{fiche['title']}\u00a0»", _("supprimée"))
         before_plan, after_plan = adopted.get("plan", {}), live.get("plan", {})
         for key, label in (("cost", _("Coût total de la feuille de route")), ("financed", _("Total financé"))):
             if Decimal(str(before_plan.get(key, 0))) != Decimal(str(after_plan.get(key, 0))):

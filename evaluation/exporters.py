@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -14,8 +15,22 @@ from documents.csv_cells import spreadsheet_text
 from documents.exporters import Exporter, register
 from documents.pdf import Progress, Rendered, html_to_pdf
 from evaluation.analysis import build_analysis
-from evaluation.models import IndicatorValue
+from evaluation.models import Effect, Evaluation, Indicator, IndicatorValue
+from fiches.document import provides_evaluation_framework
 from roadmap.models import Roadmap
+
+
+@provides_evaluation_framework
+def evaluation_framework(roadmap: Roadmap) -> dict[str, Any] | None:
+    """Step 7's framework as the roadmap document states it (« Modalités d'évaluation »): the effects expected, the
+    number of indicators that follow them and the evaluative question; None before step 7 has begun."""
+    effects = list(Effect.objects.filter(roadmap=roadmap).order_by("order", "pk").values_list("title", flat=True))
+    indicators = Indicator.objects.filter(roadmap=roadmap).count()
+    evaluation = Evaluation.objects.filter(roadmap=roadmap).first()
+    question = evaluation.question if evaluation else ""
+    if not (effects or indicators or question):
+        return None
+    return {"question": question, "effects": effects, "indicators": indicators}
 
 
 def report_document(roadmap: Roadmap, progress: Progress) -> Rendered:

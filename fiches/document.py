@@ -19,9 +19,12 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
+from documents.typography import element_ref
 from fiches.budget import Grid, Plan, empty_plan, plans_by_action, roadmap_plan
 from fiches.models import FICHE_FIELDS, Engagement, GovernanceBody
+from fiches.status import roadmap_state
 from roadmap.models import Action, Chantier, Defi, Enjeu, Roadmap
 
 FORMAT_VERSION = 1
@@ -99,9 +102,9 @@ def _action_data(action: Action, plan: Plan, years: list[int]) -> dict[str, Any]
     quarters = len(years) * 4
     return {
         "pk": action.pk,
-        "ref": action.ref,
+        "ref": element_ref(action.ref),
         "title": action.title,
-        "chantier_ref": action.chantier.ref,
+        "chantier_ref": element_ref(action.chantier.ref),
         "chantier": action.chantier.title,
         "defi_ref": action.chantier.defi.ref if action.chantier.defi else "",
         "defi": action.chantier.defi.title if action.chantier.defi else "",
@@ -275,6 +278,88 @@ def governance_data(roadmap: Roadmap) -> list[dict[str, Any]]:
     ]
 
 
+# The roadmap's evaluation framework (step 7) comes from the app that keeps it (evaluation/exporters.py registers
+# it), so that this document names no step app. The provider answers None when the roadmap has no framework yet,
+# else {"question": the evaluative question or "", "effects": [expected effects' titles], "indicators": how many}.
+EvaluationFramework = Callable[[Roadmap], dict[str, Any] | None]
+_evaluation_providers: list[EvaluationFramework] = []
+
+
+def provides_evaluation_framework(provider: EvaluationFramework) -> EvaluationFramework:
+    if provider not in _evaluation_providers:
+        _evaluation_providers.append(provider)
+    return provider
+
+
+def evaluation_framework(roadmap: Roadmap) -> dict[str, Any] | None:
+    """The evaluation framework (see `provides_evaluation_framework`); a failure must not stop the roadmap's PDF."""
+    if not _evaluation_providers:
+        return None
+    try:
+        return _evaluation_providers[0](roadmap)
+    except Exception:
+        logger.exception("evaluation framework failed for roadmap %s", roadmap.pk)
+        return None
+
+
+def evaluation_lines(document: dict[str, Any]) -> list[str]:
+    """What the section « Modalités d'évaluation » says of the fiches' indicators and of the evaluation framework:
+    true of this document (which fiches have indicators, which have none), in real plurals."""
+    lines: list[str] = []
+    framework = document.get("evaluation_framework")
+    if framework:
+        effects, indicators = len(framework.get("effects") or []), int(framework.get("indicators") or 0)
+        lines.append(
+            _(
+                "Le cadre d'évaluation de la feuille de route (étape «\u00a0Évaluer\u00a0») retient %(effects)s, "
+                "suivis par %(indicators)s."
+            )
+            % {
+                "effects": ngettext("%(n)s effet attendu", "%(n)s effets attendus", effects) % {"n": effects},
+                "indicators": ngettext("%(n)s indicateur", "%(n)s indicateurs", indicators) % {"n": indicators},
+            }
+        )
+        if framework.get("question"):
+            question = _("Question évaluative\u00a0: «\u00a0%(question)s\u00a0»")
+            lines.append(question % {"question": framework["question"]})
+    fiches = document.get("fiches") or []
+    total = len(fiches)
+    if not total:
+        return lines
+    without = [f["ref"] for f in fiches if not str(f.get("indicators") or "").strip()]
+    n = total - len(without)
+    if not without:
+        lines.append(
+            ngettext(
+                "La fiche action précise ses indicateurs d'évaluation (voir l'annexe).",
+                "Chacune des %(n)s fiches actions précise ses indicateurs d'évaluation (voir l'annexe).",
+                n,
+            )
+            % {"n": n}
+        )
+    elif not n:
+        lines.append(
+            ngettext(
+                "La fiche action ne précise pas encore d'indicateur d'évaluation.",
+                "Aucune des %(n)s fiches actions ne précise encore d'indicateur d'évaluation.",
+                total,
+            )
+            % {"n": total}
+        )
+    else:
+        lines.append(
+            ngettext(
+                "%(n)s fiche action sur %(total)s précise ses indicateurs d'évaluation (voir l'annexe)\u00a0;",
+                "%(n)s fiches actions sur %(total)s précisent leurs indicateurs d'évaluation (voir l'annexe)\u00a0;",
+                n,
+            )
+            % {"n": n, "total": total}
+            + " "
+            + _("sans indicateur\u00a0: %(refs)s.") % {"refs": ", ".join(without)}
+        )
+    return lines
+
+
 def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic: bool = True) -> dict[str, Any]:
     """Everything the roadmap PDF shows, as JSON-ready data (a fixed number of queries).
 
@@ -319,12 +404,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic
             "title": roadmap.title,
             "period_start": roadmap.period_start,
             "period_end": roadmap.period_end,
-            "status": roadmap.get_status_display(),
-            "presented_to": roadmap.presented_to,
-            "presented_on": roadmap.presented_on,
-            "adopted_by": roadmap.adopted_by,
-            "adopted_on": roadmap.adopted_on,
-            "deliberation_number": roadmap.deliberation_number,
+            **roadmap_state(roadmap),
             "introduction": roadmap.introduction,
             "resources": roadmap.resources,
             "evaluation_arrangements": roadmap.evaluation_arrangements,
@@ -355,7 +435,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic
                 "enjeux": [f"{e.ref} · {e.question}" for e in d.enjeux.all()],
                 "chantiers": [
                     {
-                        "ref": c.ref,
+                        "ref": element_ref(c.ref),
                         "title": c.title,
                         "description": c.description,
                         "enjeux": [e.ref for e in c.enjeux.all()],
@@ -372,7 +452,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic
         ],
         "chantiers_without_defi": [
             {
-                "ref": c.ref,
+                "ref": element_ref(c.ref),
                 "title": c.title,
                 "description": c.description,
                 "enjeux": [e.ref for e in c.enjeux.all()],
@@ -382,6 +462,7 @@ def roadmap_document(roadmap: Roadmap, with_fiches: bool = True, with_diagnostic
             if c.defi_id is None
         ],
         "governance": governance_data(roadmap),
+        "evaluation_framework": evaluation_framework(roadmap),
         "engagements": [{"action": f["ref"], "title": f["title"], **e} for f in fiches for e in f["engagements"]],
         "plan": plan_data(consolidated.plan),
         "by_defi": list(defi_rows.values()),
@@ -409,6 +490,7 @@ def fiche_document(action: Action) -> dict[str, Any]:
                 "organization": roadmap.organization.name,
                 "period_start": roadmap.period_start,
                 "period_end": roadmap.period_end,
+                **roadmap_state(roadmap),
             },
             "years": list(roadmap.years),
             "fiches": [fiche],

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from documents import paged
 from documents.pdf import Progress, Rendered, html_to_pdf, no_progress
+from documents.typography import element_ref
 from fiches.models import ActionExpense, ActionFunding
 from roadmap.models import Action, Roadmap
 
@@ -53,9 +53,7 @@ def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
         ("enjeux", _("Les enjeux"), 1),
         ("defis", _("Les défis et leurs chantiers"), 1),
     ]
-    entries += [
-        (f"defi-{i}", f"{d['ref']} · {Truncator(d['title']).chars(90)}", 2) for i, d in enumerate(document["defis"], 1)
-    ]
+    entries += [(f"defi-{i}", f"{d['ref']} · {d['title']}", 2) for i, d in enumerate(document["defis"], 1)]
     # The sections left out when empty (fiches/pdf/_body.html), out of the contents too.
     if document["roadmap"].get("resources"):
         entries.append(("ressources", _("Les ressources mobilisées"), 1))
@@ -69,7 +67,7 @@ def toc_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
         ("evaluation", _("Modalités d'évaluation"), 1),
         ("annexe", _("Annexe : les fiches actions"), 1),
     ]
-    entries += [(f"fiche-{f['pk']}", f"{f['ref']} · {Truncator(f['title']).chars(90)}", 2) for f in document["fiches"]]
+    entries += [(f"fiche-{f['pk']}", f"{f['ref']} · {f['title']}", 2) for f in document["fiches"]]
     return [{"anchor": anchor, "title": title, "level": level, "page": None} for anchor, title, level in entries]
 
 
@@ -191,16 +189,11 @@ def fiches_pdf(roadmap: Roadmap, action: Action | None = None, progress: Progres
 
 
 def working_version_mark(roadmap: Roadmap) -> str:
-    """« Version de travail… » for a budget the élus have not adopted as it stands; "" for the adopted one."""
-    from fiches.document import roadmap_document, with_revision
+    """« Version de travail… » for a budget the élus have not adopted as it stands; "" for the adopted one (the same
+    status as every other document of the roadmap: fiches.status)."""
+    from fiches.status import roadmap_status
 
-    adopted = roadmap.status in (Roadmap.Status.ADOPTEE, Roadmap.Status.EN_MISE_EN_OEUVRE)
-    if roadmap.adopted_on is None:  # never adopted: nothing to compare with
-        return str(_("Version de travail — feuille de route non adoptée"))
-    revision = with_revision(roadmap, roadmap_document(roadmap, with_diagnostic=False)).get("revision") or {}
-    if revision.get("modified"):
-        return str(revision["mark"])
-    return "" if adopted else str(_("Version de travail — révision en cours de la version adoptée"))
+    return roadmap_status(roadmap).mark
 
 
 def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
@@ -335,14 +328,19 @@ def budget_xlsx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered:
     defi_keys[NO_DEFI] = no_defi
 
     expense_rows = [
-        (str(label), defi_of(a), f"{a.ref} · {a.title}", [expenses.get((a.pk, kind, y), Decimal("0")) for y in years])
+        (
+            str(label),
+            defi_of(a),
+            f"{element_ref(a.ref)} · {a.title}",
+            [expenses.get((a.pk, kind, y), Decimal("0")) for y in years],
+        )
         for a in actions
         for kind, label in ActionExpense.Kind.choices
         if any(expenses.get((a.pk, kind, y)) for y in years)
     ]
 
     def funded_action(action: Action, name: str) -> str:
-        return f"{action.ref} · {action.title}" + (f" — {name}" if name else "")
+        return f"{element_ref(action.ref)} · {action.title}" + (f" — {name}" if name else "")
 
     # One row per action, category and named funder: the category is the key the synthesis sums by.
     funding_rows = [
@@ -629,7 +627,7 @@ def _docx_plan(doc: Any, plan: dict[str, Any]) -> None:
 def _docx_fiche(doc: Any, fiche: dict[str, Any], level: int = 1) -> None:
     """One fiche action: the guide's template, its sections left out when empty, its budget as in the PDF."""
     from fiches.document import FIELD_LABELS as labels
-    from fiches.templatetags.fiches_extras import frdate
+    from fiches.templatetags.fiches_extras import etp, frdate, quarters, referents_label_text
 
     doc.add_paragraph(f"{_('Fiche action')} {fiche['ref']} — {fiche['chantier_ref']} {fiche['chantier']}")
     doc.add_heading(fiche["title"], level=level)
@@ -647,18 +645,24 @@ def _docx_fiche(doc: Any, fiche: dict[str, Any], level: int = 1) -> None:
             cells[1].text = value or "—"
         _fixed_widths(t, [55, DOCX_TEXT_WIDTH_MM - 55])
 
-    table([(labels[f], fiche[f]) for f in ("completed_by", "referents", "places", "objective", "lead_structure")])
+    table(
+        [
+            (labels["completed_by"], fiche["completed_by"]),
+            (referents_label_text(fiche["referents"]), fiche["referents"]),
+            *[(labels[f], fiche[f]) for f in ("places", "objective", "lead_structure")],
+        ]
+    )
     if fiche["partners"]:
         doc.add_heading(_("Partenaires"), level=level + 1)
         table([(p["name"], p["nature"]) for p in fiche["partners"]])
     doc.add_heading(_("Description du projet"), level=level + 1)
-    fte = fiche["human_fte"]
+    fte = fiche["human_fte"]  # « 1,5 ETP », as in the PDF
     table(
         [
             (_("Ce projet consiste à…"), fiche["description"]),
             (labels["key_activities"], fiche["key_activities"]),
             (labels["target_publics"], fiche["target_publics"]),
-            (labels["human_fte"], (fte.replace(".", ",") + "\u00a0ETP") if fte else ""),
+            (labels["human_fte"], etp(fte)),
             (labels["human_means"], fiche["human_means"]),
             (labels["material_means"], fiche["material_means"]),
             (labels["vigilance"], fiche["vigilance"]),
@@ -673,10 +677,54 @@ def _docx_fiche(doc: Any, fiche: dict[str, Any], level: int = 1) -> None:
         table([(e["stakeholder"], f"{e['level']}. {e['conditions']}".strip()) for e in fiche["engagements"]])
     if fiche["steps"]:
         doc.add_heading(_("Calendrier de mise en œuvre"), level=level + 1)
-        table([(s["label"], s["span"]) for s in fiche["steps"]])
+        table([(s["label"], quarters(s["span"])) for s in fiche["steps"]])
     if not fiche["plan"]["empty"]:
         doc.add_heading(_("Budget (TTC) et plan de financement"), level=level + 1)
         _docx_plan(doc, fiche["plan"])
+
+
+def _docx_field(paragraph: Any, instruction: str) -> None:
+    """A field Word and LibreOffice compute when they lay the page out (PAGE, NUMPAGES)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run = paragraph.add_run()
+    run.font.size = Pt(8)
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _docx_marks(doc: Any, status: Any) -> None:
+    """On every page: the working-version mark in the header (none for the adopted version), « page n / N » in the
+    footer, as in the PDF."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    section = doc.sections[0]
+    if status.mark:
+        header = section.header.paragraphs[0]
+        header.text = status.mark
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.runs[0]
+        run.bold = True
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor(0xB3, 0x26, 0x1E)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _docx_field(footer, "PAGE")
+    footer.add_run(" / ").font.size = Pt(8)
+    _docx_field(footer, "NUMPAGES")
 
 
 def _docx_bytes(doc: Any) -> Rendered:
@@ -687,15 +735,20 @@ def _docx_bytes(doc: Any) -> Rendered:
 
 def fiche_docx(action: Action, progress: Progress = no_progress) -> Rendered:
     """The fiche action as a Word document, for those who keep editing it there."""
-    from fiches.document import fiche_document
+    from fiches.document import fiche_document, with_revision
+    from fiches.status import document_status
 
-    document = fiche_document(action)
+    document = with_revision(action.roadmap, fiche_document(action), partial=True)
     fiche = document["fiches"][0]
     doc = _new_docx(
         f"{_('Fiche action')} {fiche['ref']} · {fiche['title']}",
         document["roadmap"]["organization"],
         document["roadmap"]["title"],
     )
+    status = document_status(document)
+    _docx_marks(doc, status)
+    if status.mark:
+        doc.add_paragraph(status.mark).runs[0].bold = True
     progress(60)
     _docx_fiche(doc, fiche)
     return _docx_bytes(doc)
@@ -705,8 +758,8 @@ def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered
     """The whole roadmap as one Word document: the PDF's sections, then every fiche action on its own page."""
     from docx.enum.text import WD_BREAK
 
-    from fiches.document import roadmap_document, with_revision
-    from fiches.templatetags.fiches_extras import frdate
+    from fiches.document import evaluation_lines, roadmap_document, with_revision
+    from fiches.status import document_status
 
     document = with_revision(roadmap, roadmap_document(roadmap))
     r = document["roadmap"]
@@ -715,21 +768,16 @@ def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered
     doc.add_paragraph(r["organization"])
     doc.add_heading(r["title"], level=0)
     doc.add_paragraph(f"{document['territory']['name']} · {r['period_start']} – {r['period_end']}")
+    status = document_status(document)
+    _docx_marks(doc, status)
+    doc.add_paragraph(status.line).runs[0].bold = True
+    if status.detail:
+        doc.add_paragraph(status.detail)
     revision = document.get("revision") or {}
     if revision.get("modified"):
-        doc.sections[0].header.paragraphs[0].text = revision["mark"]  # on every page
-        doc.add_paragraph(revision["mark"]).runs[0].bold = True
-        doc.add_paragraph(
-            _("Ce document n'est pas la version adoptée : la version %(n)s reste la référence. Changements :")
-            % {"n": revision["version"]}
-        )
+        doc.add_paragraph(_("Changements depuis la version adoptée :"))
         for change in revision["changes"]:
             doc.add_paragraph(f"{change['what']} : {change['before']} → {change['after']}", style="List Bullet")
-    elif r["adopted_on"]:
-        doc.add_paragraph(
-            _("Adoptée par %(body)s le %(date)s — délibération n° %(number)s")
-            % {"body": r["adopted_by"], "date": frdate(r["adopted_on"]), "number": r["deliberation_number"]}
-        )
     if r["introduction"]:
         doc.add_paragraph(r["introduction"])
 
@@ -749,6 +797,8 @@ def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered
         doc.add_heading(document["labels"]["no_defi"], level=2)
         for c in document["chantiers_without_defi"]:
             doc.add_paragraph(f"{c['ref']} · {c['title']}", style="List Bullet")
+            for a in c["actions"]:
+                doc.add_paragraph(f"{a['ref']} · {a['title']}", style="List Bullet 2")
     if r["resources"]:
         doc.add_heading(_("Les ressources mobilisées"), level=1)
         doc.add_paragraph(r["resources"])
@@ -765,9 +815,13 @@ def roadmap_docx(roadmap: Roadmap, progress: Progress = no_progress) -> Rendered
             doc.add_paragraph(f"{e['action']} · {e['stakeholder']} : {e['level']}", style="List Bullet")
     doc.add_heading(_("Budget et plan de financement"), level=1)
     _docx_plan(doc, document["plan"])
-    if r["evaluation_arrangements"]:
+    evaluation = evaluation_lines(document)
+    if r["evaluation_arrangements"] or evaluation:
         doc.add_heading(_("Modalités d'évaluation"), level=1)
-        doc.add_paragraph(r["evaluation_arrangements"])
+        if r["evaluation_arrangements"]:
+            doc.add_paragraph(r["evaluation_arrangements"])
+        for line in evaluation:
+            doc.add_paragraph(line)
     progress(60)
     for fiche in document["fiches"]:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -222,8 +222,8 @@ class Chantier(OrderedInRoadmap):
 
     @property
     def ref(self) -> str:
-        """C<défi>.<n>, or C–.<n> for a chantier not yet in a défi."""
-        return f"C{self.defi.order if self.defi else '–'}.{self.order}"
+        """C<défi>.<n>, or C0.<n> for a chantier not yet in a défi (« défi 0 »: a dash read as a minus sign)."""
+        return f"C{self.defi.order if self.defi else 0}.{self.order}"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):

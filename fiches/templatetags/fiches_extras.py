@@ -6,8 +6,9 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from documents.typography import french_date
+from documents.typography import french_date, quarter_span, unbreakable_numbers
 from fiches import budget
 
 register = template.Library()
@@ -102,3 +103,50 @@ def timeline_rows(fiches: list[dict[str, Any]], link: bool = False) -> list[tupl
         )
         for f in fiches
     ]
+
+
+@register.filter
+def doc_status(document: dict[str, Any]) -> dict[str, Any]:
+    """The status of a roadmap document (fiches.status): its cover's line and the mark of every page."""
+    from fiches.status import document_status
+
+    return document_status(document).as_dict()
+
+
+@register.simple_tag
+def roadmap_status(roadmap: Any) -> dict[str, Any]:
+    """The status of the live roadmap, for a document of a step (`{% roadmap_status roadmap as status %}`)."""
+    from fiches.status import roadmap_status as status_of
+
+    return status_of(roadmap).as_dict()
+
+
+@register.filter
+def evaluation_lines(document: dict[str, Any]) -> list[str]:
+    """The section « Modalités d'évaluation »: the fiches with and without indicators, the evaluation framework."""
+    from fiches.document import evaluation_lines as lines_of
+
+    return lines_of(document)
+
+
+@register.filter
+def quarters(span: str) -> str:
+    """A step's span on paper: « T1 2026 » for one quarter, never split across lines."""
+    return quarter_span(span)
+
+
+@register.filter
+def numbers(text: str) -> str:
+    """An élu's text with its numbers kept with their units (« 3 réunions » on one line)."""
+    return unbreakable_numbers(text)
+
+
+@register.filter
+def referents_label(referents: str) -> str:
+    """« Personne référente » or « Personnes référentes », from the lines of the fiche's referents."""
+    return referents_label_text(referents)
+
+
+def referents_label_text(referents: str) -> str:
+    n = len([line for line in (referents or "").splitlines() if line.strip()])
+    return ngettext("Personne référente et coordonnées", "Personnes référentes et coordonnées", n)

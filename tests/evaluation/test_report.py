@@ -185,6 +185,9 @@ def test_the_budget_bars_stay_apart_in_black_and_white() -> None:
     # Printed in grey, each series differs from the others by a clear step (a white bar is outlined).
     assert all(b - a >= 50 for a, b in zip(greys, greys[1:], strict=False)), greys
     assert 'fill="#ffffff" stroke="#1b1f2a"' in svg
+    # Amounts read as in the tables beside the chart: cents when there are cents.
+    cents = bars_svg([("2025", [Decimal("117000.5")])], ["Prévu"], "Budget")
+    assert "117\u202f000,50\u00a0€" in cents or "117\u202f000,50 €" in cents
 
 
 def test_a_long_theory_of_change_is_drawn_whole() -> None:
@@ -264,3 +267,26 @@ def test_the_report_of_a_full_roadmap_keeps_headings_with_what_follows(tenant_a:
             assert any("Tout à fait d'accord" in line for line in lines), page  # the question with its chart
         if any(line.startswith("Budget : prévu") for line in lines):
             assert any(line.startswith("Total") for line in lines), page  # the heading with its table
+
+
+def test_the_roadmap_states_its_evaluation_framework(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    """« Modalités d'évaluation » in the roadmap the élus adopt says what step 7 set up, not only the fiches'."""
+    from fiches.document import evaluation_lines, roadmap_document
+    from tests.evaluation.factories import EffectFactory, EvaluationFactory, IndicatorFactory
+
+    roadmap = tenant_a.roadmap
+    assert not any("cadre d'évaluation" in line for line in evaluation_lines(roadmap_document(roadmap)))
+    effect = EffectFactory(roadmap=roadmap)
+    IndicatorFactory(roadmap=roadmap, effect=effect)
+    IndicatorFactory(roadmap=roadmap, effect=effect)
+    EvaluationFactory(
+        roadmap=roadmap,
+        question_object="la feuille de route",
+        question_verb="a-t-elle renforcé",
+        question_effect="l'autonomie numérique",
+        question_public="des habitants",
+    )
+    IndicatorFactory(roadmap=tenant_b.roadmap)  # another territory's indicator counts for nothing here
+    lines = " ".join(evaluation_lines(roadmap_document(roadmap))).replace("\u00a0", " ")
+    assert "retient 1 effet attendu, suivis par 2 indicateurs" in lines
+    assert "Question évaluative : « Dans quelle mesure la feuille de route a-t-elle renforcé l'autonomie" in lines
