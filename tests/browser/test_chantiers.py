@@ -170,7 +170,7 @@ def test_the_plenary_table_fits_the_wall(
     assert outside(page, ".plenary-cell, .plenary-enjeu, .plenary-title, .feasibility-legend li") == []
     # Readable from the back of the room.
     size = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.cell-title')).fontSize)"))
-    assert size >= 11
+    assert size >= 12
     # Each cell says its colour in words too (not by colour alone) and the priorities are marked.
     assert page.locator("[data-testid=plenary-cell]", has_text="prioritaire").count() == 12
     assert page.locator("[data-testid=plenary-cell]", has_text="inconnu désirable").count() == 6
