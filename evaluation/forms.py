@@ -21,6 +21,7 @@ from evaluation.models import (
 )
 from fiches.forms import AmountField
 from fiches.models import ActionExpense, ActionFunding
+from projectgroup.forms import GuardedForm
 from roadmap.forms import FrenchDecimalField, Textarea
 from roadmap.models import Action, Roadmap
 
@@ -60,7 +61,7 @@ def _textareas(*names: str, rows: int = 3) -> dict[str, Any]:
     return {name: Textarea(attrs={"rows": rows}) for name in names}
 
 
-class FramingForm(forms.ModelForm):
+class FramingForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = [
@@ -79,7 +80,7 @@ class FramingForm(forms.ModelForm):
         ) | {"method": forms.RadioSelect}
 
 
-class TheoryForm(forms.ModelForm):
+class TheoryForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["need", "vision", "activities", "outputs", "results", "impact", "covered_defis", "covered_actions"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +37,9 @@ from evaluation.forms import (
 )
 from evaluation.importers import parse_values
 from evaluation.internal import internal_indicators
-from evaluation.models import FollowUp, Indicator
+from evaluation.models import Evaluation, FollowUp, Indicator
+from projectgroup.actions import ChangedMeanwhile, guard_unchanged
+from projectgroup.forms import GuardedForm
 from roadmap.models import Roadmap
 from tenancy.access import TenantRequest, editor_required, member_required, read_or_edit_required
 
@@ -47,8 +50,10 @@ def _roadmap(request: TenantRequest, roadmap_pk: int) -> Roadmap:
     return get_object_or_404(request.tenant.roadmaps.select_related("territory"), pk=roadmap_pk)
 
 
-def _page(request: TenantRequest, template: str, roadmap: Roadmap, tab: str, **context: Any) -> HttpResponse:
-    return render(request, template, {"roadmap": roadmap, "tab": tab, **context})
+def _page(
+    request: TenantRequest, template: str, roadmap: Roadmap, tab: str, status: int = 200, **context: Any
+) -> HttpResponse:
+    return render(request, template, {"roadmap": roadmap, "tab": tab, **context}, status=status)
 
 
 @member_required
@@ -78,12 +83,20 @@ def _section(
     evaluation = workflows.evaluation_of(roadmap)
     kwargs = {"roadmap": roadmap} if form_class is TheoryForm else {}
     form = form_class(request.POST or None, instance=evaluation, **kwargs)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            workflows.save_evaluation_section(form)
-            messages.success(request, done)
-            return redirect(request.path)
-        messages.error(request, _("Rien n'a été enregistré : corrigez les points signalés ci-dessous."))
+            try:
+                _save_section(roadmap, form)
+            except ChangedMeanwhile as refusal:
+                form.show_changed_meanwhile(refusal)  # nothing saved; everything typed comes back, the saved beside
+                status = 409
+                evaluation = workflows.evaluation_of(Roadmap.objects.get(pk=roadmap.pk))
+            else:
+                messages.success(request, done)
+                return redirect(request.path)
+        else:
+            messages.error(request, _("Rien n'a été enregistré : corrigez les points signalés ci-dessous."))
     covered = covered_refs(evaluation)
     return _page(
         request,
@@ -95,7 +108,19 @@ def _section(
         theory_svg=theory_of_change_svg(evaluation, covered),
         effects=list(roadmap.evaluation_effects.order_by("order", "pk")),
         effect_form=EffectForm(),
+        status=status,
     )
+
+
+@transaction.atomic
+def _save_section(roadmap: Roadmap, form: Any) -> None:
+    """A section guarded against a save made meanwhile on its fields (GuardedForm) is checked under the locks that
+    `save_evaluation_section` takes, in the same order (the roadmap's, then the evaluation's): two first saves of
+    the evaluation meet there too."""
+    if isinstance(form, GuardedForm):
+        Roadmap.objects.select_for_update().filter(pk=roadmap.pk).values_list("pk", flat=True).first()
+        guard_unchanged(form, Evaluation.objects.filter(roadmap=roadmap).first())
+    workflows.save_evaluation_section(form)
 
 
 @read_or_edit_required

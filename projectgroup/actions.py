@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -32,13 +32,62 @@ from projectgroup.models import (
     Rsvp,
     phase_of_step,
 )
+from roadmap.actions import StaleEdit, lock_unchanged
 from roadmap.models import Roadmap
 from roadmap.steps import METHOD_STEPS
 from tenancy.models import Organization, User
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from projectgroup.forms import GuardedForm
+
 
 class Refused(Exception):
     """A write that the rules forbid; the message is for the person, in French."""
+
+
+# --- No silent overwrite of a text saved meanwhile ----------------------------------------------------------------
+
+
+class ChangedMeanwhile(StaleEdit):
+    """Someone saved the form's fields since it was opened: nothing saved. `saved` is the row as it is now,
+    `changed` the fields concerned (name → the value saved meanwhile); see `GuardedForm.show_changed_meanwhile`."""
+
+    def __init__(self, saved: Model, changed: dict[str, str]) -> None:
+        saved_at = getattr(saved, "updated_at", None)
+        super().__init__(saved_at)
+        self.saved = saved
+        self.changed = changed
+        self.version = saved_at.isoformat() if saved_at else ""
+
+
+def guard_unchanged(form: GuardedForm, current: Model | None) -> None:
+    """Before saving a valid GuardedForm, inside the transaction that saves it: lock the row (`current`, the row as
+    stored now, None while it does not exist) and raise ChangedMeanwhile if someone saved the form's own fields since
+    it was opened; a save of other columns passes. The row's other columns are then read again under the lock, so
+    that saving the form writes them back unchanged."""
+    if current is None:
+        return
+    model = type(current)
+    try:
+        locked = lock_unchanged(model, current.pk, form.cleaned_data.get("seen_version"))
+    except StaleEdit as stale:
+        if stale.saved_at is None:
+            raise
+        locked = model._default_manager.get(pk=current.pk)  # locked by lock_unchanged, in this transaction
+        changed = form.changed_meanwhile(locked)
+        if changed:
+            raise ChangedMeanwhile(locked, changed) from None
+    instance = form.row
+    if instance.pk == locked.pk:
+        others = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.name not in form.fields and not f.primary_key and not getattr(f, "auto_now", False)
+        ]
+        if others:
+            instance.refresh_from_db(fields=others)
 
 
 # --- Import of structures ------------------------------------------------------------------------------------------

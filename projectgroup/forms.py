@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Model, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.typography import french_date
 from projectgroup.importers import FIELDS
 from projectgroup.models import (
     Actor,
@@ -22,12 +25,127 @@ from projectgroup.models import (
     Milestone,
     Objective,
 )
+from roadmap.forms import SeenVersionForm, Textarea
 from roadmap.models import Roadmap
 from tenancy.models import Organization, User
 from territories.models import Commune
 
+if TYPE_CHECKING:
+    from projectgroup.actions import ChangedMeanwhile
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class GuardedForm(SeenVersionForm):
+    """A model form that never silently overwrites a save made since it was opened (mixed in before ModelForm).
+
+    It reuses the spine's optimistic locking (`roadmap.forms.SeenVersionForm`: the hidden `seen_version` is the
+    row's `updated_at`, compared under the row lock by `roadmap.actions.lock_unchanged`), and adds `seen_fields`, a
+    short digest of what each of its own fields held when it was opened. A save made meanwhile on other columns of
+    the row (another section of the evaluation, the meeting's date) is then no conflict, while one on the same fields
+    is refused by `projectgroup.actions.guard_unchanged`: `show_changed_meanwhile` keeps everything typed and shows,
+    under each field, the text saved meanwhile, so that the person merges both and saves again."""
+
+    seen_fields = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    changed_meanwhile_message: Any = _(
+        "Ce texte a été enregistré depuis un autre poste (à %(time)s) pendant que vous le modifiiez : rien n'a "
+        "été enregistré. Votre saisie est conservée ci-dessous, avec sous chaque champ concerné la version "
+        "enregistrée entre-temps : reprenez-en ce qu'il faut garder, puis enregistrez de nouveau."
+    )
+    saved_meanwhile_message: Any = _("Version enregistrée entre-temps depuis un autre poste : « %(current)s »")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            instance = self.row
+            # "new": opened before the row existed, so a row created meanwhile is compared too.
+            updated_at = getattr(instance, "updated_at", None)
+            self.initial["seen_version"] = updated_at.isoformat() if instance.pk and updated_at else "new"
+            self.initial["seen_fields"] = self.digests(instance)
+
+    @property
+    def row(self) -> Model:
+        return cast(Model, cast(Any, self).instance)  # set by ModelForm, mixed in after this class
+
+    def guarded_fields(self) -> list[str]:
+        return [name for name in self.fields if name not in ("seen_version", "seen_fields")]
+
+    def digests(self, row: Model) -> str:
+        """One short digest per guarded field of the row as saved, « name:digest » separated by spaces."""
+        return " ".join(f"{name}:{_digest(_saved_value(row, name))}" for name in self.guarded_fields())
+
+    def seen_digests(self) -> dict[str, str]:
+        pairs = (item.partition(":") for item in str(self.cleaned_data.get("seen_fields") or "").split())
+        return {name: digest for name, _colon, digest in pairs}
+
+    def changed_meanwhile(self, saved: Model) -> dict[str, str]:
+        """The guarded fields someone changed since the form was opened, and that now differ from what was typed
+        (name → the value saved meanwhile, as shown to the person)."""
+        seen = self.seen_digests()
+        changed = {}
+        for name in self.guarded_fields():
+            current = _saved_value(saved, name)
+            if seen.get(name) == _digest(current):
+                continue  # untouched meanwhile
+            if _typed_value(self.cleaned_data.get(name)) == current:
+                continue  # the same as what was typed: nothing to merge
+            changed[name] = _shown_value(saved, name)
+        return changed
+
+    def show_changed_meanwhile(self, refusal: ChangedMeanwhile) -> None:
+        """Nothing was saved: the form comes back with what was typed, now carrying the current version (sent again,
+        it is saved knowingly), a message, and under each field the text saved meanwhile."""
+        data = cast(Any, self.data).copy()
+        data[self.add_prefix("seen_version")] = refusal.version
+        data[self.add_prefix("seen_fields")] = self.digests(refusal.saved)
+        self.data = data
+        time = timezone.localtime(refusal.saved_at).strftime("%H:%M") if refusal.saved_at else ""
+        self.add_error(None, forms.ValidationError(self.changed_meanwhile_message % {"time": time}, code="stale"))
+        for name, current in refusal.changed.items():
+            self.add_error(name, forms.ValidationError(self.saved_meanwhile_message % {"current": current or "—"}))
+
+
+def _saved_value(row: Model, name: str) -> str:
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        if row.pk is None:
+            return ""
+        return _typed_value(list(getattr(row, name).values_list("pk", flat=True)))
+    value = getattr(row, field.attname if field.is_relation else name)  # type: ignore[union-attr]
+    return _typed_value(value)
+
+
+def _typed_value(value: Any) -> str:
+    """A field's value as compared: text with its line breaks normalised, related rows by their keys."""
+    if value is None:
+        return ""
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if hasattr(value, "__iter__"):
+        return ",".join(sorted((str(item.pk) if isinstance(item, Model) else str(item)) for item in value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _shown_value(row: Model, name: str) -> str:
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        return "\u00a0; ".join(str(item) for item in getattr(row, name).all()) if row.pk else ""
+    value = getattr(row, name)
+    if getattr(field, "choices", None):
+        return str(getattr(row, f"get_{name}_display")())
+    if hasattr(value, "isoformat") and hasattr(value, "day"):
+        return french_date(value)
+    return "" if value is None else str(value)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:12]
 
 
 class ActorForm(forms.ModelForm):
@@ -115,11 +233,11 @@ class MappingForm(forms.Form):
         return {f.key: self.cleaned_data.get(f.key, "") for f in FIELDS}
 
 
-class MandateForm(forms.ModelForm):
+class MandateForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Mandate
         fields = ["text", "given_by", "given_on"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "given_on": DATE}
+        widgets = {"text": Textarea(attrs={"rows": 4}), "given_on": DATE}
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -211,11 +329,11 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["minutes", "decisions"]
-        widgets = {"minutes": forms.Textarea(attrs={"rows": 6}), "decisions": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"minutes": Textarea(attrs={"rows": 6}), "decisions": Textarea(attrs={"rows": 3})}
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -420,6 +421,18 @@ def group(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s rejoint le groupe projet.") % {"name": contact.full_name})
         return redirect("projectgroup:group", roadmap_pk=roadmap.pk)
+    return _group_page(request, roadmap, form)
+
+
+def _group_page(
+    request: TenantRequest,
+    roadmap: Roadmap,
+    form: GroupMemberForm | None = None,
+    mandate_form: MandateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The groupe projet's page; with a mandate form refused (saved meanwhile elsewhere), shown again as typed."""
+    form = form or GroupMemberForm(organization=request.tenant)
     mandate = Mandate.objects.filter(roadmap=roadmap).first() or Mandate(roadmap=roadmap)
     now = timezone.now()
     bodies = roadmap.governance_bodies.prefetch_related(
@@ -436,12 +449,13 @@ def group(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
             "members": roadmap.group_members.select_related("contact__actor", "contact__user"),
             "form": form,
             "mandate": mandate,
-            "mandate_form": MandateForm(instance=mandate),
+            "mandate_form": mandate_form or MandateForm(instance=mandate),
             "objectives": roadmap.group_objectives.all(),
             "objective_form": ObjectiveForm(),
             "bodies": bodies,
             "body_form": GovernanceBodyForm(roadmap=roadmap),
         },
+        status=status,
     )
 
 
@@ -449,13 +463,22 @@ def group(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
 @require_POST
 def mandate_edit(request: TenantRequest, roadmap_pk: int) -> HttpResponse:
     roadmap = _roadmap(request, roadmap_pk)
-    mandate = Mandate.objects.filter(roadmap=roadmap).first() or Mandate(roadmap=roadmap, organization=request.tenant)
-    form = MandateForm(request.POST, instance=mandate)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Mandat enregistré."))
-    else:
-        messages.error(request, _("Le mandat n'a pas été enregistré : vérifiez la date."))
+    try:
+        with transaction.atomic():
+            # The roadmap's lock first: two first saves of the mandate meet here instead of creating it twice.
+            Roadmap.objects.select_for_update().filter(pk=roadmap.pk).values_list("pk", flat=True).first()
+            current = Mandate.objects.filter(roadmap=roadmap).first()
+            form = MandateForm(request.POST, instance=current or Mandate(roadmap=roadmap, organization=request.tenant))
+            if not form.is_valid():
+                # Shown again as typed: a wrong date must not cost the text.
+                messages.error(request, _("Le mandat n'a pas été enregistré : vérifiez la date."))
+                return _group_page(request, roadmap, mandate_form=form, status=422)
+            actions.guard_unchanged(form, current)
+            form.save()
+    except actions.ChangedMeanwhile as refusal:
+        form.show_changed_meanwhile(refusal)  # nothing saved; everything typed comes back, the saved text beside
+        return _group_page(request, roadmap, mandate_form=form, status=409)
+    messages.success(request, _("Mandat enregistré."))
     return redirect("projectgroup:group", roadmap_pk=roadmap.pk)
 
 
@@ -706,7 +729,13 @@ def checkin_url(request: TenantRequest, meeting: Meeting) -> str:
 @member_required
 @require_safe
 def meeting_detail(request: TenantRequest, meeting_pk: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_pk)
+    return _meeting_page(request, _meeting(request, meeting_pk))
+
+
+def _meeting_page(
+    request: TenantRequest, meeting: Meeting, minutes_form: MinutesForm | None = None, status: int = 200
+) -> HttpResponse:
+    """A meeting's page; with a minutes form refused (saved meanwhile elsewhere), shown again as typed."""
     invitations = list(meeting.invitations.select_related("contact__actor"))
     answers = {value: 0 for value in Rsvp.values}
     for invitation in invitations:
@@ -725,11 +754,12 @@ def meeting_detail(request: TenantRequest, meeting_pk: int) -> HttpResponse:
             "invite_form": InviteForm(organization=request.tenant),
             "attendances": meeting.attendances.select_related("contact", "actor"),
             "checkin_form": CheckInForm(),
-            "minutes_form": MinutesForm(instance=meeting),
+            "minutes_form": minutes_form or MinutesForm(instance=meeting),
             "checkin_url": checkin_url(request, meeting),
             "jobs": list(ExportJob.objects.filter(organization=request.tenant).of(meeting)[:3]),
             "total_minutes": sum(item.duration for item in meeting.agenda_items.all()),
         },
+        status=status,
     )
 
 
@@ -860,7 +890,13 @@ def meeting_minutes(request: TenantRequest, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, meeting_pk)
     form = MinutesForm(request.POST, instance=meeting)
     if form.is_valid():
-        form.save()
+        try:
+            with transaction.atomic():
+                actions.guard_unchanged(form, meeting)
+                form.save()
+        except actions.ChangedMeanwhile as refusal:
+            form.show_changed_meanwhile(refusal)  # nothing saved; everything typed comes back, the saved text beside
+            return _meeting_page(request, _meeting(request, meeting_pk), minutes_form=form, status=409)
         messages.success(request, _("Compte rendu enregistré."))
     return redirect(meeting)
 
