@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,7 +67,10 @@ def create_organization(
     return organization, invitation
 
 
-def approve(join_request: JoinRequest, operator: User, link_for: object) -> Organization:
+def approve(join_request: JoinRequest, operator: User | None, link_for: object) -> Organization:
+    """Create the requested organisation and invite the requester as its administrateur.
+
+    `operator` is None when decided from the command line without naming one (`manage.py join_requests`)."""
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if not locked.is_pending:
@@ -82,7 +86,7 @@ def approve(join_request: JoinRequest, operator: User, link_for: object) -> Orga
     return organization
 
 
-def refuse(join_request: JoinRequest, operator: User, reason: str) -> None:
+def refuse(join_request: JoinRequest, operator: User | None, reason: str) -> None:
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if not locked.is_pending:
@@ -99,6 +103,34 @@ def refuse(join_request: JoinRequest, operator: User, reason: str) -> None:
         )
 
 
+def existing_territory(organization: Organization, communes: Iterable[Commune]) -> Territory | None:
+    """The organisation's territory made of exactly these communes, if it has one already."""
+    codes = {commune.pk for commune in communes}
+    candidates = organization.territories.annotate(size=Count("communes")).filter(size=len(codes)).order_by("pk")
+    for territory in candidates:
+        if set(territory.communes.values_list("pk", flat=True)) == codes:
+            return territory
+    return None
+
+
+def start_roadmap(territory: Territory) -> Roadmap:
+    """An empty roadmap on the territory, for the next six years, ready for step 1.
+
+    Another one on the same territory is numbered (« … — CC du Val (2) ») so that the two are told apart."""
+    year = timezone.localdate().year
+    title = _("Feuille de route d'inclusion numérique — %(name)s") % {"name": territory.name}
+    others = territory.roadmaps.count()
+    if others:
+        title = f"{title} ({others + 1})"
+    return Roadmap.objects.create(
+        organization=territory.organization,
+        territory=territory,
+        title=title,
+        period_start=year,
+        period_end=year + ROADMAP_YEARS - 1,
+    )
+
+
 @transaction.atomic
 def start_territory(
     organization: Organization, name: str, kind: str, communes: Iterable[Commune]
@@ -106,12 +138,4 @@ def start_territory(
     """The organisation's territory with its communes, and an empty roadmap on it, ready for step 1."""
     territory = Territory.objects.create(organization=organization, name=name, kind=kind)
     territory.communes.set(list(communes))
-    year = timezone.localdate().year
-    roadmap = Roadmap.objects.create(
-        organization=organization,
-        territory=territory,
-        title=_("Feuille de route d'inclusion numérique — %(name)s") % {"name": name},
-        period_start=year,
-        period_end=year + ROADMAP_YEARS - 1,
-    )
-    return territory, roadmap
+    return territory, start_roadmap(territory)

@@ -28,7 +28,11 @@ from tenancy.models import Invitation
 
 @admin.register(JoinRequest)
 class JoinRequestAdmin(admin.ModelAdmin):
-    list_display = ["organization_name", "kind", "siren", "full_name", "email", "status", "created_at", "decide"]
+    # The decision first: at the end of the row, it was off-screen on a laptop.
+    list_display = ["decide", "organization_name", "kind", "siren", "full_name", "email", "status", "created_at"]
+    list_display_links = ["organization_name"]
+    # A request is read here and decided on its own page: the top of this page links to it.
+    change_form_template = "onboarding/admin_joinrequest_change_form.html"
     list_filter = ["status", "kind"]
     search_fields = ["organization_name", "siren", "email", "full_name"]
     readonly_fields = [
@@ -49,6 +53,18 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Every field is read-only: « Enregistrer » would save nothing; the decision is the page's one action.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=gettext_lazy("décision"))
     def decide(self, obj: JoinRequest) -> str:

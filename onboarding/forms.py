@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -65,6 +66,26 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+# How a commune's name may be typed: without its accents, its hyphens or its apostrophes (« saint estephe » for
+# « Saint-Estèphe », « l isle adam »), in any case.
+_LETTER_VARIANTS = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
+_SEPARATORS = "[-'’ ]+"
+
+
+def loose_name_pattern(text: str) -> str:
+    """A PostgreSQL regular expression (case-insensitive match) for a commune's name as a person may type it."""
+    plain = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    parts = []
+    for word in re.split(r"[-'’\s]+", plain):
+        letters = []
+        for char in word:
+            variants = _LETTER_VARIANTS.get(char)
+            letters.append(f"[{variants}{variants.upper()}]" if variants else re.escape(char))
+        parts.append("".join(letters).replace("[oôöOÔÖ][eéèêëEÉÈÊË]", "(oe|œ|OE|Œ)"))
+    return "^" + _SEPARATORS.join(p for p in parts if p) + "$"
+
+
 def epci_choices() -> list[tuple[str, str]]:
     """The EPCIs of the reference data (COG): SIREN and name."""
     rows = (
@@ -109,6 +130,12 @@ class TerritorySetupForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Par défaut, le nom de l'intercommunalité."),
+    )
+    # Offered only once the organisation is found to have this territory already (onboarding.views).
+    another_roadmap = forms.BooleanField(
+        label=_("Oui, créer une autre feuille de route sur ce territoire"),
+        required=False,
+        help_text=_("Par exemple pour une nouvelle période : le territoire et son diagnostic restent les mêmes."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -166,7 +193,9 @@ class TerritorySetupForm(forms.Form):
                 else:
                     found[commune.code] = commune
                 continue
-            matches = list(Commune.objects.filter(name__iexact=entry)[:2])
+            matches = list(Commune.objects.filter(name__iexact=entry)[:2]) or list(
+                Commune.objects.filter(name__iregex=loose_name_pattern(entry))[:2]
+            )
             if len(matches) == 1:
                 found[matches[0].code] = matches[0]
             elif matches:

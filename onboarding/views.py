@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -43,23 +44,42 @@ def join_request(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def join_request_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "onboarding/join_request_sent.html")
+    # A local `make run` has no operator to read the request: say how to validate it oneself.
+    return render(request, "onboarding/join_request_sent.html", {"local_service": settings.DEBUG})
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def territory_setup(request: TenantRequest) -> HttpResponse:
     form = TerritorySetupForm(request.POST or None)
+    existing = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        name = data.get("name", "").strip() or data["default_name"]
-        kind = Territory.Kind.EPCI if data["mode"] == TerritorySetupForm.EPCI else Territory.Kind.AUTRE
-        territory, roadmap = actions.start_territory(request.tenant, name, kind, data["commune_list"])
-        count = len(data["commune_list"])
-        messages.success(
-            request,
-            _("Territoire « %(name)s » créé avec ses communes (%(count)s) ; son diagnostic est prêt.")
-            % {"name": territory.name, "count": count},
-        )
-        return redirect(roadmap)
-    return render(request, "onboarding/territory_setup.html", {"form": form, "epcis": epci_choices()})
+        # The same EPCI (or the same communes) twice is most often a second click: the territory is not doubled.
+        # Another roadmap on it is for whoever asks for one explicitly (a new period, a fresh start).
+        existing = actions.existing_territory(request.tenant, data["commune_list"])
+        if existing is not None and data["another_roadmap"]:
+            roadmap = actions.start_roadmap(existing)
+            messages.success(
+                request,
+                _("Nouvelle feuille de route créée sur le territoire « %(name)s ».") % {"name": existing.name},
+            )
+            return redirect(roadmap)
+        if existing is None:
+            name = data.get("name", "").strip() or data["default_name"]
+            kind = Territory.Kind.EPCI if data["mode"] == TerritorySetupForm.EPCI else Territory.Kind.AUTRE
+            territory, roadmap = actions.start_territory(request.tenant, name, kind, data["commune_list"])
+            count = len(data["commune_list"])
+            messages.success(
+                request,
+                _("Territoire « %(name)s » créé avec ses communes (%(count)s) ; son diagnostic est prêt.")
+                % {"name": territory.name, "count": count},
+            )
+            return redirect(roadmap)
+    context = {
+        "form": form,
+        "epcis": epci_choices(),
+        "existing": existing,
+        "existing_roadmaps": existing.roadmaps.order_by("-period_start", "title") if existing else [],
+    }
+    return render(request, "onboarding/territory_setup.html", context)
