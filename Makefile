@@ -56,7 +56,7 @@ run: system-deps demo
 
 # The French catalogue: the texts are French already; it carries French's plural rule (needs Debian's gettext).
 messages: $(VENV)/.synced services
-	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) makemessages -l fr --add-location=file --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
 	$(PY) scripts/french_plurals.py
 	$(MANAGE) compilemessages -l fr --ignore=.venv --ignore=.tools --ignore=var
 

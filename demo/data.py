@@ -139,7 +139,7 @@ DEMO_FICHES: dict[str, tuple[dict[str, str], list[tuple[int, str, str]], list[tu
             "vigilance": "Prévoir un remplaçant au chauffeur ; vérifier la couverture réseau de chaque étape.",
             "justification": "Les lieux d'accompagnement ouvrent en semaine, aux heures de bureau ; les habitants "
             "âgés et sans voiture des petits bourgs peinent à s'y rendre.",
-            "expected_results": "On aura réussi si 600 personnes différentes ont été accompagnées d'ici fin 2027.",
+            "expected_results": "600 personnes différentes accompagnées d'ici fin 2027.",
             "indicators": "Nombre d'étapes réalisées\nNombre de personnes accompagnées\n"
             "Part des démarches menées à leur terme",
             "contract_links": "CRTE Périgord vert ; schéma départemental des usages numériques",

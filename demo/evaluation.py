@@ -23,7 +23,7 @@ from roadmap.models import Action, Roadmap
 
 FRAMING = {
     "objectives": "Rendre compte aux élus et aux financeurs, et ajuster les actions chaque année.",
-    "context": "Première feuille de route de la communauté de communes, adoptée en 2025.",
+    "context": "Première feuille de route de la communauté de communes, pour 2025 à 2028.",
     "team": "La référente technique, appuyée par les deux conseillers numériques et le centre social.",
     "method": Evaluation.Method.PROSPECTIVE,
     "activities_evaluated": "Les permanences itinérantes, le réseau des aidants, les ateliers parents.",
@@ -44,8 +44,8 @@ FRAMING = {
     "question_effect": "l'autonomie numérique et la coopération",
     "question_public": "des habitants et des acteurs de Dronne et Belle",
     "synthesis": (
-        "À mi-parcours, la dynamique d'acteurs est réelle : les réunions réunissent régulièrement une quinzaine "
-        "de structures. Les permanences ont trouvé leur public ; le réseau des aidants reste à consolider."
+        "Après un an, la dynamique d'acteurs est réelle : les structures engagées viennent à chaque réunion. "
+        "Les permanences ont trouvé leur public ; le réseau des aidants reste à consolider."
     ),
 }
 
@@ -219,7 +219,8 @@ def build_evaluation_demo(roadmap: Roadmap) -> str:
         quote="Avant, chacun faisait dans son coin.",
     )
     statuses = [
-        (FollowUp.Status.REALISEE, 100, datetime.date(2025, 2, 1), datetime.date(2025, 11, 30)),
+        # The first fiche runs until 2028: under way, not « réalisée » after its first year.
+        (FollowUp.Status.EN_COURS, 30, datetime.date(2025, 2, 1), None),
         (FollowUp.Status.EN_COURS, 60, datetime.date(2025, 4, 1), None),
         (FollowUp.Status.EN_COURS, 25, datetime.date(2025, 9, 15), None),
         (FollowUp.Status.REPORTEE, 0, None, None),

@@ -100,7 +100,7 @@ def build_inspiration_demo(roadmap: Roadmap, other: Organization) -> str:
     _experience(organization, user, OWN, publish=True)
     private = list(OWN)
     private[0] = "Idée à creuser : des ateliers parents-enfants au collège"
-    private[4] = "Note interne : à discuter avec le principal du collège de Brantôme avant d'en parler."
+    private[4] = "Des ateliers parents-enfants au collège de Brantôme, à construire avec l'équipe éducative."
     _experience(organization, user, tuple(private), publish=False)
     # « Je m'en inspire »: the bus goes into the roadmap's first chantier as a fiche action.
     chantier = roadmap.chantiers.order_by("order", "pk").first()

@@ -484,9 +484,9 @@ def _fmt(value: float | None, unit: str) -> str:
     if value is None or pd.isna(value):
         return "—"
     if unit == "%":
-        return f"{value:.1f} %".replace(".", ",")
-    if unit in ("€", "hab.", "ménages"):
-        return f"{value:,.0f} {unit}".replace(",", "\u202f")
+        return f"{value:.1f}\u00a0%".replace(".", ",")
+    if unit in ("€", "hab.", "ménages"):  # a number never parted from its unit at the end of a line
+        return f"{value:,.0f}\u00a0{unit}".replace(",", "\u202f")
     return f"{value:.1f}".replace(".", ",")
 
 
@@ -508,11 +508,11 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
         )
     if (f := fig("chomeurs")) and f.territory.value is not None:
         rate = fig("chomage")
+        unemployed = _fmt(f.territory.value, "hab.").removesuffix("\u00a0hab.")
         found.append(
             Public(
                 _("Demandeurs d'emploi"),
-                f"{_fmt(f.territory.value, 'hab.').removesuffix(' hab.')} chômeurs de 15 à 64 ans"
-                + (f", taux {_fmt(rate.territory.value, '%')}" if rate else ""),
+                f"{unemployed} chômeurs de 15 à 64 ans" + (f", taux {_fmt(rate.territory.value, '%')}" if rate else ""),
                 _("Chômage au sens du recensement ; les inscrits à France Travail ne sont pas importés."),
             )
         )
@@ -545,7 +545,9 @@ def publics(diagnostic: Diagnostic) -> list[Public]:
         elif median and median.territory.minimum is not None:
             text += f" ; revenu médian de {_fmt(median.territory.minimum, '€')} à {_fmt(median.territory.maximum, '€')}"
         found.append(
-            Public(_("Ménages à bas revenus"), text, _("Filosofi : secret statistique sous 1 000 ménages fiscaux."))
+            Public(
+                _("Ménages à bas revenus"), text, _("Filosofi : secret statistique sous 1\u202f000 ménages fiscaux.")
+            )
         )
     if (f := fig("peu_diplomes")) and f.territory.value is not None:
         found.append(
@@ -575,7 +577,7 @@ PUBLISHED_FOR_AREAS = ("taux_pauvrete", "revenu_median")
 EPCI_FIGURE_UNAVAILABLE = _(
     "Taux de l'ensemble de l'EPCI : non disponible à l'échelle de l'EPCI. L'INSEE le publie dans Filosofi pour "
     "chaque EPCI, mais ce fichier ne fait pas partie des données de référence chargées ; le taux ci-dessus ne porte "
-    "que sur les communes où il est publié (plus de 1 000 ménages fiscaux)."
+    "que sur les communes où il est publié (plus de 1\u202f000 ménages fiscaux)."
 )
 PUBLISHED_FOR: dict[str, Promise] = {
     AreaStatistic.Level.EPCI: _("publié par l'INSEE pour l'ensemble de l'EPCI (%(source)s, %(vintage)s)"),

@@ -68,7 +68,10 @@ INDICATORS: dict[str, Indicator] = {
             Aggregation.RATIO,
             True,
             _("Publics"),
-            _("Publié seulement pour les communes de plus de 1 000 ménages fiscaux (secret statistique ailleurs)."),
+            _(
+                "Publié seulement pour les communes de plus de 1\u202f000 ménages fiscaux "
+                "(secret statistique ailleurs)."
+            ),
         ),
         Indicator(
             "revenu_median",
@@ -126,7 +129,7 @@ KNOWN_GAPS: list[str | Promise] = [
     ),
     _("Allocataires CAF dépendant des prestations, part des étrangers : pas de fichier communal disponible."),
     _("Couverture 4G et déploiement récent de la fibre : le fichier ARCEP disponible date de 2019."),
-    _("Taux de pauvreté : secret statistique pour les communes de moins de 1 000 ménages fiscaux."),
+    _("Taux de pauvreté : secret statistique pour les communes de moins de 1\u202f000 ménages fiscaux."),
     _(
         "Lieux de médiation : seuls les France services et les lieux des conseillers numériques sont connus ; "
         "bibliothèques, associations et autres lieux de la cartographie nationale sont à ajouter."

@@ -43,6 +43,15 @@ IFN_LABELS = [
     "105 à 120 : plus fragile",
     "plus de 120 : bien plus fragile que la France",
 ]
+# On paper printed in black and white the two ends of a diverging palette are the same grey: the fragile side is
+# hatched as well (denser for the more fragile class), so « moins de 80 » and « plus de 120 » never look alike.
+HATCHES = {IFN_PALETTE[3]: "///", IFN_PALETTE[4]: "xxx"}
+# The kinds of place differ by shape too, not only by colour (black and white, colour blindness).
+PLACE_MARKERS = {
+    Place.Kind.FRANCE_SERVICES: "s",
+    Place.Kind.MEDIATION: "o",
+    Place.Kind.CONSEILLER_NUMERIQUE: "^",
+}
 UNPUBLISHED = "#ffffff"
 UNPUBLISHED_TEXT = "secret statistique (valeur non publiée par l'INSEE, trop peu de ménages)"
 BACKGROUND = "#eeeeee"
@@ -102,6 +111,8 @@ def colours(diagnostic: Diagnostic, key: str) -> tuple[pd.Series, list[tuple[str
     klass, bounds = classes(communes[key], reverse=indicator.fragile_when_high is False)
     fill = klass.map(lambda k: PALETTE[k] if k >= 0 else NO_DATA).where(~secret, UNPUBLISHED)
     legend = []
+    if len(bounds) == 1:  # one value only (e.g. a rate published for one commune): its colour, its value
+        legend.append((PALETTE[2], format_value(bounds[0], indicator)))
     for i in range(len(bounds) - 1):
         k = len(PALETTE) - 1 - i if indicator.fragile_when_high is False else i
         k = round(k * (len(PALETTE) - 1) / max(len(bounds) - 2, 1)) if len(bounds) - 1 < len(PALETTE) else k
@@ -409,8 +420,10 @@ def figure_bytes(fig: Any, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
-    """The same map as an image (PNG or SVG), with legend, places, title and source; sized for a slide or a page."""
+def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png", *, caption: bool = True) -> bytes:
+    """The same map as an image (PNG or SVG), with legend, places, title and source; sized for a slide or a page.
+
+    `caption=False` for a document that prints the caption under the image itself (once, readable)."""
     import geopandas as gpd
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
@@ -436,6 +449,10 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
         around.plot(ax=ax, color=BACKGROUND, edgecolor="#bbbbbb", linewidth=0.3)
     frame = gpd.GeoDataFrame({"fill": fill.loc[communes.index]}, geometry=list(communes["geometry"]), crs="EPSG:4326")
     frame.plot(ax=ax, color=frame["fill"], edgecolor="#555555", linewidth=0.4)
+    for colour, hatch in HATCHES.items():
+        hatched = frame[frame["fill"] == colour]
+        if len(hatched):
+            hatched.plot(ax=ax, facecolor="none", edgecolor="#444444", hatch=hatch, linewidth=0)
     if outlines:
         gpd.GeoSeries([g.boundary for _n, g in outlines], crs="EPSG:4326").plot(ax=ax, color="#222222", linewidth=1.2)
     for name, lon, lat, main in labels:
@@ -456,25 +473,29 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png") -> bytes:
     ax.set_aspect(stretch)
     _scale_bar(ax, west, south, east, north)
     places = _places(diagnostic)
-    handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend]
+    handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", hatch=HATCHES.get(c), label=t) for c, t in legend]
     # The dots' legend says what a dot is and of when (the source's vintage), as the caption does.
     vintages = {kind: sorted(set(places.loc[places["kind"] == kind, "vintage"])) for kind in PLACE_COLOURS}
     for kind, colour in PLACE_COLOURS.items():
         chosen = places[places["kind"] == kind]
         if len(chosen):
-            ax.scatter(chosen["lon"], chosen["lat"], s=40, c=colour, edgecolors="white", linewidths=1, zorder=3)
+            marker = PLACE_MARKERS.get(kind, "o")
+            ax.scatter(
+                chosen["lon"], chosen["lat"], s=44, c=colour, marker=marker, edgecolors="white", linewidths=1, zorder=3
+            )
             label = str(Place.Kind(kind).label).replace(" employant ", "\nemployant ")
             when = ", ".join(str(v) for v in vintages[kind] if v)
             label = f"{label} ({when})" if when else label
-            handles.append(Line2D([], [], marker="o", markersize=8, linestyle="", color=colour, label=label))
+            handles.append(Line2D([], [], marker=marker, markersize=8, linestyle="", color=colour, label=label))
     if len(places):
         handles.insert(len(legend), Patch(facecolor="none", edgecolor="none", label="Points : lieux d'accompagnement"))
     ax.set_xlim(west - pad_x, east + pad_x)
     ax.set_ylim(south - pad_y, north + pad_y)
     fig.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)
-    title = textwrap.fill(f"{diagnostic.territory_name} — {title_of(diagnostic, key)}", 60)
+    title = textwrap.fill(f"{diagnostic.territory_name} — {title_of(diagnostic, key)}", 48)
     ax.set_title(title, fontsize=15, loc="left")
-    fig.supxlabel(textwrap.fill(caption_of(diagnostic, key), 150), fontsize=9, color="#525a6b", x=0.01, ha="left")
+    if caption:
+        fig.supxlabel(textwrap.fill(caption_of(diagnostic, key), 150), fontsize=9, color="#525a6b", x=0.01, ha="left")
     return figure_bytes(fig, fmt)
 
 

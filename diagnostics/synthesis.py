@@ -65,8 +65,8 @@ def partial_coverage(figure: Figure) -> str:
         return ""
     share = f"{aggregate.population_share:.0f}" if aggregate.population_share is not None else "?"
     return ngettext(
-        "sur %(with)d commune sur %(all)d, %(share)s %% des habitants",
-        "sur %(with)d communes sur %(all)d, %(share)s %% des habitants",
+        "sur %(with)d commune sur %(all)d, %(share)s\u00a0%% des habitants",
+        "sur %(with)d communes sur %(all)d, %(share)s\u00a0%% des habitants",
         aggregate.communes_with_data,
     ) % {"with": aggregate.communes_with_data, "all": aggregate.communes, "share": share}
 
@@ -135,7 +135,8 @@ def for_roadmap(
     if not diagnostic.has_data:
         return None
     found = settings_for(territory)
-    images = {key: maps.static_map(diagnostic, key, image_format) for key in maps_wanted}
+    # The document prints each map's caption under it: not a second time inside the image, in small print.
+    images = {key: maps.static_map(diagnostic, key, image_format, caption=False) for key in maps_wanted}
     images["comparison"] = maps.comparison_chart(diagnostic, image_format)
     return DiagnosticForDocument(
         territory_name=territory.name,

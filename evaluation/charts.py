@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from evaluation.models import THEORY_BOXES, Evaluation, format_number
+from fiches.budget import euros
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 INK = "#1b1f2a"
@@ -231,7 +232,7 @@ def bars_svg(rows: Sequence[tuple[str, Sequence[Decimal]]], series: Sequence[str
             parts.append(
                 f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{fill}" stroke="{stroke}"/>'
             )
-            parts.append(_text(left + w + 4, y + bar_h - 4, f"{format_number(value)} €", 10))
+            parts.append(_text(left + w + 4, y + bar_h - 4, euros(value), 10))  # as in the tables
             y += bar_h
         y += gap
     parts.append("</svg>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from projectgroup.models import BodyMember, Meeting, seat_line, unlinked_member_
 from roadmap.models import Roadmap
 
 # Empty lines left on the sheet for people who were not invited.
-BLANK_LINES = 8
+BLANK_LINES = 14  # with the invited people's lines, an A4 page of 27 pt rows
 
 
 def attendance_sheet(meeting: Meeting, progress: Progress) -> Rendered:
@@ -38,7 +39,9 @@ def attendance_sheet(meeting: Meeting, progress: Progress) -> Rendered:
 def key_figures_document(roadmap: Roadmap, progress: Progress) -> Rendered:
     figures = key_figures(roadmap)
     progress(40)
-    html = render_to_string("projectgroup/pdf/key_figures.html", {"roadmap": roadmap, "figures": figures})
+    html = render_to_string(
+        "projectgroup/pdf/key_figures.html", {"roadmap": roadmap, "figures": figures, "today": timezone.localdate()}
+    )
     progress(60)
     return html_to_pdf(html)
 

@@ -22,9 +22,11 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
-def bar_chart(rows: Sequence[tuple[str, int, str]], title: str) -> SafeString:
-    """One horizontal bar per row (label, count, caption shown after the bar), scaled to the largest count."""
-    top = max((count for _, count, _ in rows), default=0) or 1
+def bar_chart(rows: Sequence[tuple[str, int, str]], title: str, total: int) -> SafeString:
+    """One horizontal bar per row (label, count, caption shown after the bar) on a track that is all the
+    respondents (`total`): a bar drawn to the end means everyone, so 33 % is a third of the track, never « almost
+    everyone » (scaling to the largest answer did that)."""
+    top = max([total, *(count for _, count, _ in rows)]) or 1
     height = ROW * len(rows) + 4
     parts = [
         f'<svg class="q-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
@@ -38,9 +40,9 @@ def bar_chart(rows: Sequence[tuple[str, int, str]], title: str) -> SafeString:
             f'<text x="0" y="{y + 13}" font-size="13" font-family="sans-serif" fill="{TEXT}">'
             f"{escape(_short(label))}</text>"
         )
-        parts.append(f'<rect x="0" y="{y + 18}" width="{WIDTH - 110}" height="{BAR_H}" fill="#eef1f4"/>')
+        parts.append(f'<rect x="0" y="{y + 18}" width="{BAR_MAX}" height="{BAR_H}" fill="#eef1f4"/>')
         if width:
-            parts.append(f'<rect x="0" y="{y + 18}" width="{width}" height="{BAR_H}" fill="{COLOUR}"/>')
+            parts.append(f'<rect x="0" y="{y + 18}" width="{width:g}" height="{BAR_H}" fill="{COLOUR}"/>')
         parts.append(
             f'<text x="{WIDTH - 104}" y="{y + 30}" font-size="12" font-family="sans-serif" fill="{TEXT}">'
             f"{escape(caption)}</text>"

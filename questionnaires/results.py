@@ -222,7 +222,7 @@ def _caption(count: int, total: int) -> str:
 def _finish(result: QuestionResult, rows: list[tuple[str, int]]) -> None:
     total = result.answered
     result.bars = [Bar(label, n, _percent(n, total)) for label, n in rows]
-    result.chart = bar_chart([(label, n, _caption(n, total)) for label, n in rows], result.label)
+    result.chart = bar_chart([(label, n, _caption(n, total)) for label, n in rows], result.label, total)
 
 
 def _likert(result: QuestionResult, rows: list[tuple[Decimal | None, str, int]]) -> None:

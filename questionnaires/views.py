@@ -350,11 +350,13 @@ def questionnaire_csv(request: TenantRequest, questionnaire_pk: int) -> HttpResp
     writer.writerow(
         ["reponse", "date", "code_repondant", "lien"] + [f"Q{i}. {q.label}" for i, q in enumerate(questions, start=1)]
     )
-    for row in responses.iterator(chunk_size=500):
+    # Numbered within the questionnaire in the order received (the database id would show other territories'
+    # answers in its gaps: this territory's first answer read « 22 »).
+    for number, row in enumerate(responses.iterator(chunk_size=500), start=1):
         by_question = {answer.question_id: answer.display() for answer in row.fetched}
         writer.writerow(
             [
-                row.pk,
+                number,
                 timezone.localtime(row.submitted_at).strftime("%Y-%m-%d %H:%M"),
                 row.code.code if row.code else "",
                 row.link.number if row.link else "",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import gettext
+import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation.template import templatize
@@ -24,20 +26,44 @@ def _project_files(suffix: str) -> list[Path]:
     return [p for p in ROOT.rglob(f"*{suffix}") if not SKIPPED & set(p.relative_to(ROOT).parts)]
 
 
-def _plural_texts() -> set[tuple[str, str]]:
-    texts: set[tuple[str, str]] = set()
-    for path in _project_files(".html"):
-        for singular, plural in TEMPLATE_PLURAL.findall(templatize(path.read_text(), origin=str(path))):
-            texts.add((ast.literal_eval(f"'{singular}'"), ast.literal_eval(f"'{plural}'")))
+TEMPLATE_TEXT = re.compile(r"(?<![n_])gettext\(u'((?:[^'\\]|\\.)*)'\)")
+
+
+def _python_calls(names: set[str], arity: int) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
     for path in _project_files(".py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")) in {"ngettext", "ngettext_lazy"}
-                and all(isinstance(arg, ast.Constant) for arg in node.args[:2])
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) in names
+                and len(node.args) >= arity
+                and all(isinstance(arg, ast.Constant) for arg in node.args[:arity])
             ):
-                texts.add((node.args[0].value, node.args[1].value))
-    return texts
+                found.add(tuple(arg.value for arg in node.args[:arity]))
+    return found
+
+
+def _templates() -> list[str]:
+    return [templatize(path.read_text(), origin=str(path)) for path in _project_files(".html")]
+
+
+def _plural_texts() -> dict[tuple[str, str], bool]:
+    """Every plural text: (singular, plural) → whether it is written in templates only (then typeset)."""
+    in_templates: set[tuple[str, str]] = set()
+    for source in _templates():
+        for singular, plural in TEMPLATE_PLURAL.findall(source):
+            in_templates.add((ast.literal_eval(f"'{singular}'"), ast.literal_eval(f"'{plural}'")))
+    in_code = {(a, b) for a, b in _python_calls({"ngettext", "ngettext_lazy"}, 2)}
+    return {text: text not in in_code for text in in_templates | in_code}
+
+
+def _script() -> Any:
+    """scripts/french_plurals.py, which `make messages` runs on the catalogue."""
+    spec = importlib.util.spec_from_file_location("french_plurals", ROOT / "scripts" / "french_plurals.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_every_plural_text_puts_zero_in_the_singular() -> None:
@@ -45,20 +71,17 @@ def test_every_plural_text_puts_zero_in_the_singular() -> None:
         french = gettext.GNUTranslations(catalogue)
     texts = _plural_texts()
     assert len(texts) >= 10  # the templates' counts were found
-    for singular, plural in sorted(texts):
-        assert french.ngettext(singular, plural, 0) == singular, f"not in locale/fr (make messages): {singular}"
-        assert french.ngettext(singular, plural, 2) == plural
+    typography = _script().typography
+    for (singular, plural), typeset in sorted(texts.items()):
+        expected = (typography(singular), typography(plural)) if typeset else (singular, plural)
+        assert french.ngettext(singular, plural, 0) == expected[0], f"not in locale/fr (make messages): {singular}"
+        assert french.ngettext(singular, plural, 2) == expected[1]
 
 
 def test_a_fuzzy_guess_of_msgmerge_never_replaces_a_text() -> None:
     # msgmerge matches a new text with a similar old one and marks it fuzzy; in a catalogue whose msgids are the
     # French texts, that guess would show another sentence (or a plural's count) in place of the new one.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("french_plurals", settings.BASE_DIR / "scripts" / "french_plurals.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _script()
     catalogue = (
         'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
         '#, fuzzy\n#| msgid "%(count)d expérience reprise"\n#| msgid_plural "%(count)d expériences reprises"\n'
@@ -72,3 +95,23 @@ def test_a_fuzzy_guess_of_msgmerge_never_replaces_a_text() -> None:
     assert 'msgid "pas encore dans la feuille de route"\nmsgstr ""\n' in filled
     assert '#, python-format\nmsgid "%(counter)s fiche chantier"' in filled
     assert 'msgstr[0] "%(counter)s fiche chantier"\nmsgstr[1] "%(counter)s fiches chantier"\n' in filled
+
+
+def test_the_catalogue_serves_french_typography() -> None:
+    """A template's text typed with an ordinary space before « : ; ? ! » or inside « » is served with a
+    non-breaking one (make messages)."""
+    with open(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.mo", "rb") as catalogue:
+        french = gettext.GNUTranslations(catalogue)
+    breaking = re.compile(r" [:;?!»]|« ")
+    in_code = {text for (text,) in _python_calls({"gettext", "gettext_lazy", "_"}, 1)}
+    texts = {
+        ast.literal_eval(f"'{text}'") for source in _templates() for text in TEMPLATE_TEXT.findall(source)
+    } - in_code
+    typeset = [text for text in texts if breaking.search(text)]
+    assert len(typeset) > 100  # the app's labels « Budget : », « Quand est-ce « Fait » ? »…
+    for text in typeset:
+        assert not breaking.search(french.gettext(text)), f"make messages: {text}"
+    assert french.gettext("Accessibilité : non conforme") == "Accessibilité\u00a0: non conforme"
+    module = _script()
+    assert module.typography("Quand est-ce « Fait » ?") == "Quand est-ce «\u00a0Fait\u00a0»\u00a0?"
+    assert module.typography("https://exemple.fr/a?b=1 : ok") == "https://exemple.fr/a?b=1\u00a0: ok"

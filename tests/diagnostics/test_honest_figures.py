@@ -23,7 +23,7 @@ def codes_of(siren: str) -> list[str]:
 def test_a_rate_on_part_of_the_territory_says_so_in_the_figure(dordogne: list) -> None:
     figures = {f.label: f for f in key_figures(diagnose("CC Dronne et Belle", codes_of(DRONNE_ET_BELLE)))}
     poverty = figures["Taux de pauvreté (seuil à 60 %)"]
-    assert poverty.territory == "16,3 % (sur 2 communes sur 16, 53 % des habitants)"
+    assert poverty.territory == "16,3\u00a0% (sur 2 communes sur 16, 53\u00a0% des habitants)"
     assert figures["Indice de fragilité numérique (global)"].territory == "98,9"  # every commune: nothing added
 
 

@@ -53,3 +53,24 @@ def test_static_map_has_names_and_a_scale(dordogne: list) -> None:
     assert "CC Dronne et Belle" in {name for name, _g in outlines} and len(others) > 0
     svg = maps.static_map(diagnostic, "ifn_global", "svg").decode()
     assert "<!-- 10 km -->" in svg  # the scale bar
+
+
+def test_a_rate_published_for_one_commune_has_its_colour_in_the_legend(dordogne: list) -> None:
+    # CC du Périgord Nontronnais: the poverty rate is published for Nontron only (19,0 %), secret elsewhere.
+    codes = list(Commune.objects.filter(epci_siren="200071819").values_list("code", flat=True))
+    fill, legend = maps.colours(diagnose("CC du Périgord Nontronnais", codes), "taux_pauvrete")
+    drawn = {colour for colour in fill if colour not in (maps.UNPUBLISHED, maps.NO_DATA)}
+    assert drawn and drawn <= {colour for colour, _text in legend}
+    assert (maps.PALETTE[2], "19,0\u00a0%") in legend
+
+
+def test_printed_in_black_and_white_the_fragile_side_and_the_kinds_of_place_stay_apart(dordogne: list) -> None:
+    diagnostic = dronne()
+    svg = maps.static_map(diagnostic, "ifn_global", "svg").decode()
+    fill, _legend = maps.colours(diagnostic, "ifn_global")
+    if set(fill) & set(maps.HATCHES):  # communes on the fragile side: hatched, in the map and its legend
+        assert svg.count("<pattern") >= 2
+    coverage = maps.static_map(diagnostic, "coverage", "svg").decode()
+    # France services are squares, mediation places circles: two different marker paths in the drawing
+    markers = set(re.findall(r'<path id="(m[0-9a-f]+)" d="([^"]+)"', coverage))
+    assert len({d for _id, d in markers}) >= 2

@@ -75,7 +75,7 @@ def test_the_whole_epci_poverty_rate_is_said_unavailable_not_replaced_by_a_parti
     territory = dronne(tenant_a)
     assert territory.kind == Territory.Kind.EPCI
     poverty = next(f for f in key_figures(build_diagnostic(territory)) if f.label.startswith("Taux de pauvreté"))
-    assert poverty.territory.startswith("16,3 % (sur 2 communes sur 16")
+    assert _flat(poverty.territory).startswith("16,3 % (sur 2 communes sur 16")
     assert "non disponible à l'échelle de l'EPCI" in poverty.note
     text = _diagnostic_pages(tenant_a)
     limits = text.split("Limites des données :")[1]

@@ -146,3 +146,14 @@ def test_operator_staff_moderate_from_their_own_organisation(tenant_a: Tenant, t
     client.post(tenant_b.url("inspiration:report_handle", report_pk=report.pk), {"decision": "dismiss"})
     report.refresh_from_db()
     assert report.outcome == Report.Outcome.DISMISSED
+
+
+def test_the_hub_tabs_show_where_they_serve(tenant_a: Tenant) -> None:
+    """A territory's administrator is not offered a hub's desk nor the commons' moderation; a hub's staff are."""
+    from django.urls import reverse
+
+    page = tenant_a.client_for(tenant_a.admin).get(tenant_a.url("inspiration:experience_list")).content.decode()
+    assert "Bureau du hub" not in page and reverse("inspiration:moderation") not in page
+    _hub, client = hub_moderator()
+    page = client.get(reverse("inspiration:experience_list")).content.decode()
+    assert "Bureau du hub" in page and reverse("inspiration:moderation") in page

@@ -173,6 +173,11 @@ def test_the_attendance_sheet_is_a_pdf_of_the_document_engine(tenant_a: Tenant, 
     pdf = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()  # noqa: S607
     assert "Feuille d'émargement" in pdf.replace("’", "'") and "Groupe projet de lancement" in pdf
     assert invitation.contact.full_name in pdf and declined.contact.full_name not in pdf
+    flat = " ".join(pdf.split())
+    assert tenant_a.organization.name in flat  # whose sheet it is
+    assert f"Elles sont conservées par {tenant_a.organization.name} et ne sont pas transmises" in flat
+    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()  # noqa: S607
+    assert "Pages:           1" in info  # the blank lines fill the page, no second page for two lines
     assert (
         tenant_b.client_for(tenant_b.admin)
         .get(reverse("documents:export_download", kwargs={"exportjob_pk": job.pk}))

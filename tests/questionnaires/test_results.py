@@ -140,11 +140,11 @@ def test_summaries_run_a_fixed_number_of_queries(tenant_a: Tenant, django_assert
 
 
 def test_the_csv_holds_the_raw_answers_of_this_organisation_only(tenant_a: Tenant, tenant_b: Tenant) -> None:
+    other = make_questionnaire(tenant_b)
+    answer(other, text="Réponse de Bêta")  # answered before: its id comes first in the database
     questionnaire = make_questionnaire(tenant_a, mode=Mode.CODE)
     (code,) = actions.add_codes(questionnaire, 1)
     answer(questionnaire, code, multiple=["Courriel", "Visio"], number="12,5", text='=HYPERLINK("x")')
-    other = make_questionnaire(tenant_b)
-    answer(other, text="Réponse de Bêta")
     url = reverse("questionnaires:csv", kwargs={"questionnaire_pk": questionnaire.pk})
     response = tenant_a.client_for(tenant_a.lecteur).get(url)
     assert response["Content-Type"].startswith("text/csv")
@@ -152,6 +152,7 @@ def test_the_csv_holds_the_raw_answers_of_this_organisation_only(tenant_a: Tenan
     assert rows[0][:4] == ["reponse", "date", "code_repondant", "lien"]
     assert rows[0][4] == "Q1. Je me sens à l'aise pour faire mes démarches en ligne"
     assert len(rows) == 2
+    assert rows[1][0] == "1"  # this questionnaire's first answer, whatever other territories answered
     assert rows[1][2] == code.code
     assert rows[1][4:] == ["4", "CCAS", "Courriel | Visio", "12,5", '\'=HYPERLINK("x")']
     assert "Bêta" not in response.content.decode("utf-8-sig")
@@ -211,3 +212,22 @@ def test_the_results_print_in_a_pdf_with_their_charts(tenant_a: Tenant, tmp_path
     folder = Path(settings.BASE_DIR) / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     png.replace(folder / "questionnaire-results-pdf.png")
+
+
+def test_a_bar_is_the_share_of_the_respondents_not_of_the_largest_answer(tenant_a: Tenant) -> None:
+    """An élu reads a bar drawn to the end of its track as « everyone »: 1 answer of 3 is a third of the track."""
+    import re
+
+    from questionnaires.charts import BAR_MAX
+
+    questionnaire = make_questionnaire(tenant_a)
+    answer(questionnaire, likert="5", single="Mairie", multiple=["Courriel"], number="20", text="Bien")
+    answer(questionnaire, likert="4", single="CCAS", multiple=["Courriel"], number="40", text="Oui")
+    answer(questionnaire, likert="2", single="Affiche", multiple=["Courriel"], number=None, text=None)
+    single, multiple = summaries(tenant_a.roadmap)[0].questions[1:3]
+    widths = [float(w) for w in re.findall(r'width="([\d.]+)" height="\d+" fill="#2f5d8a"', single.chart)]
+    tracks = {float(w) for w in re.findall(r'width="([\d.]+)" height="\d+" fill="#eef1f4"', single.chart)}
+    assert tracks == {BAR_MAX}
+    assert widths == [pytest.approx(BAR_MAX / 3, abs=0.1)] * 3  # 1 of 3 each: a third, not the whole track
+    # Everyone gave the same answer: that bar, and only then, fills its track.
+    assert f'width="{BAR_MAX}" height="14" fill="#2f5d8a"' in multiple.chart

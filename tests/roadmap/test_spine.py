@@ -179,6 +179,7 @@ def test_the_chain_reads_from_enjeu_to_action_and_flags_gaps(client_a: Client, t
     assert "Aucun défi ne répond encore à cet enjeu." in content
     assert "Chantiers rattachés à aucun défi" in content and "Chantier orphelin" in content
     assert "Aucune action dans ce chantier." in content
+    assert "2 enjeux, 1 défi, 2 chantiers, 1 action." in content  # real plurals, never « 1 défis »
 
 
 def test_the_roadmap_home_shows_the_seven_steps_with_what_is_missing(client_a: Client, tenant_a: Tenant) -> None:
