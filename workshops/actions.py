@@ -41,6 +41,7 @@ from workshops.models import (
 )
 
 MAX_ITEM_WORDS = 4
+MAX_ITEM_LENGTH = Item._meta.get_field("label").max_length or 80
 MAX_ANSWERS_PER_PARTICIPANT = 3
 # A group is 10–15 people (a plenary 30–50): far above that, joins are a script, not a room.
 MAX_PARTICIPANTS_PER_GROUP = 100
@@ -219,8 +220,24 @@ def clean_label(label: str) -> str:
     label = " ".join(clean_text(label).split())
     if not label:
         raise Refused(_("Écrivez votre idée en quelques mots."))
-    if len(label.split()) > MAX_ITEM_WORDS or len(label) > 80:
-        raise Refused(_("Un item tient en 2 ou 3 mots : résumez votre idée."))
+    if len(label.split()) > MAX_ITEM_WORDS:
+        raise Refused(
+            ngettext(
+                "Un item tient en %(count)d mot au plus : résumez votre idée.",
+                "Un item tient en %(count)d mots au plus : résumez votre idée.",
+                MAX_ITEM_WORDS,
+            )
+            % {"count": MAX_ITEM_WORDS}
+        )
+    if len(label) > MAX_ITEM_LENGTH:
+        raise Refused(
+            ngettext(
+                "Un item tient en %(count)d caractère au plus : résumez votre idée.",
+                "Un item tient en %(count)d caractères au plus : résumez votre idée.",
+                MAX_ITEM_LENGTH,
+            )
+            % {"count": MAX_ITEM_LENGTH}
+        )
     return label
 
 

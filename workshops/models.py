@@ -31,6 +31,8 @@ from tenancy.models import Organization
 MAX_ITEMS_PER_PARTICIPANT = 3
 MAX_POINTS_PER_ITEM = 5
 TOP_SIZE = 10
+# The matrix's second post-it: the territory « dans 10 ans », i.e. the workshop's year + 10 (Workshop.horizon_year).
+HORIZON_YEARS = 10
 # Unambiguous characters for codes read aloud or typed on a phone (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -192,13 +194,24 @@ class Workshop(models.Model):
         return TourSummary(len(answers), len(people), recurring, self.synthesis, answers)
 
     @property
-    def moments(self) -> list[tuple[str, Any]]:
+    def horizon_year(self) -> int:
+        """The year the « dans 10 ans » post-its stand for: ten years after the workshop (fiche outil n°1, written
+        in 2020, says 2030). Without a date, ten years after the day it was prepared."""
+        day = self.date or (timezone.localdate(self.created_at) if self.created_at else timezone.localdate())
+        return day.year + HORIZON_YEARS
+
+    def moment_label(self, moment: str) -> str:
+        """How this workshop names a post-it's moment: « Aujourd'hui », « Dans 10 ans (2036) », « Post-it »."""
+        if moment == Placement.Moment.HORIZON:
+            return _("Dans 10 ans (%(year)s)") % {"year": self.horizon_year}
+        return str(Placement.Moment(moment).label)
+
+    @property
+    def moments(self) -> list[tuple[str, str]]:
         if self.kind == Kind.IDEES_RECUES:
-            return [(Placement.Moment.UNIQUE, Placement.Moment.UNIQUE.label)]
-        return [
-            (Placement.Moment.AUJOURDHUI, Placement.Moment.AUJOURDHUI.label),
-            (Placement.Moment.HORIZON, Placement.Moment.HORIZON.label),
-        ]
+            return [(Placement.Moment.UNIQUE, self.moment_label(Placement.Moment.UNIQUE))]
+        both = (Placement.Moment.AUJOURDHUI, Placement.Moment.HORIZON)
+        return [(moment, self.moment_label(moment)) for moment in both]
 
 
 class WorkshopGroup(models.Model):
@@ -452,7 +465,8 @@ class Placement(models.Model):
 
     class Moment(models.TextChoices):
         AUJOURDHUI = "aujourdhui", _("Aujourd'hui")
-        HORIZON = "horizon", _("Dans 10 ans (2030)")
+        # Named with its year by Workshop.moment_label (« Dans 10 ans (2036) »): show that, not this label.
+        HORIZON = "horizon", _("Dans 10 ans")
         UNIQUE = "unique", _("Post-it")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="workshop_placements")

@@ -269,7 +269,7 @@ def _export_rows(workshop: Workshop) -> list[dict[str, Any]]:
                 placement = placements.get(moment)
                 row[f"{label} — {workshop.x_label}"] = placement.get_x_display() if placement else ""
                 row[f"{label} — pourquoi"] = placement.reason if placement else ""
-                if moment == Placement.Moment.HORIZON:  # what it would take to reach the 2030 post-it
+                if moment == Placement.Moment.HORIZON:  # what it would take to reach the horizon's post-it
                     row[f"{label} — que faudrait-il"] = placement.what_it_takes if placement else ""
             rows.append(row)
     return rows

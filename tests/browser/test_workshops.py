@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from django.urls import reverse
@@ -22,6 +23,7 @@ def make_group(tenant: Tenant, items: int = 0, stage: str = Stage.COLLECTION) ->
         organization=tenant.organization,
         roadmap=tenant.roadmap,
         title="Atelier de Ribérac",
+        date=date(2026, 12, 6),
         question="À quoi ressemblera le numérique sur notre territoire dans 10 ans ?",
         reformulation="Qu'est-ce qui aura changé pour les habitants, les associations, les mairies ?",
     )
@@ -139,9 +141,11 @@ def test_a_whole_workshop_with_a_projector_and_three_phones(
     first.get_by_label("Pourquoi cette place ?").first.fill("Peu de bénévoles aujourd'hui")
     first.get_by_role("radio", name="Fort").last.check()
     first.get_by_label("Pourquoi cette place ?").last.fill("Un réseau de médiateurs formé")
-    first.get_by_label("Que faudrait-il pour atteindre le post-it 2030 ?").fill("Un bus équipé et deux médiateurs")
+    # The workshop is of December 2026: « dans 10 ans » is 2036, on the presenter and on the wall's legend.
+    first.get_by_label("Que faudrait-il pour atteindre le post-it 2036 ?").fill("Un bus équipé et deux médiateurs")
     first.get_by_role("button", name="Placer").click()
     expect(projector.locator(".matrix .postit.horizon")).to_contain_text("Médiation itinérante", timeout=LIVE_TIMEOUT)
+    expect(projector.locator(".legend .postit.horizon")).to_have_text("Dans 10 ans (2036)")
     # On the projector, a post-it moves with the keyboard (focus, ←/→) or by drag-and-drop; its reason stays.
     horizon = projector.locator(".matrix .postit.horizon")
     horizon.focus()

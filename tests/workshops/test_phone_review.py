@@ -175,7 +175,8 @@ def test_nul_characters_in_a_first_name_or_an_idea_are_refused_not_a_crash(tenan
 
 
 @pytest.mark.parametrize(
-    ("label", "message"), [("", "Écrivez votre idée"), ("mot " * 30, "2 ou 3 mots"), ("x" * 81, "2 ou 3 mots")]
+    ("label", "message"),
+    [("", "Écrivez votre idée"), ("mot " * 30, "4 mots au plus"), ("x" * 81, "80 caractères au plus")],
 )
 def test_an_empty_or_long_idea_is_refused(tenant_a: Tenant, label: str, message: str) -> None:
     group = group_with_items(tenant_a, 0)

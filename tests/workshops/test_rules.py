@@ -75,11 +75,29 @@ def test_at_most_three_items_per_participant(tenant_a: Tenant) -> None:
 
 def test_an_item_is_a_few_words(tenant_a: Tenant) -> None:
     group = make_group(tenant_a)
-    with pytest.raises(Refused, match="2 ou 3 mots"):
+    with pytest.raises(Refused, match="4 mots au plus"):
         actions.add_item(group, "une phrase beaucoup trop longue pour un post-it")
     with pytest.raises(Refused):
         actions.add_item(group, "   ")
     assert not group.items.exists()
+
+
+def test_the_refusal_says_the_limit_that_refused(tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message follows MAX_ITEM_WORDS (it said « 2 ou 3 mots » while 4 words passed), with a real plural."""
+    group = make_group(tenant_a)
+    four = "Médiation numérique dans bourgs"
+    assert actions.add_item(group, four).label == four  # 4 words: the limit itself is accepted
+    with pytest.raises(Refused) as refused:
+        actions.add_item(group, four + " ruraux")
+    assert refused.value.message == "Un item tient en 4 mots au plus\u00a0: résumez votre idée."
+    monkeypatch.setattr(actions, "MAX_ITEM_WORDS", 1)
+    with pytest.raises(Refused) as refused:
+        actions.add_item(group, "Fibre partout")
+    assert refused.value.message == "Un item tient en 1 mot au plus\u00a0: résumez votre idée."
+    with pytest.raises(Refused) as refused:
+        actions.add_item(group, "x" * 81)
+    assert refused.value.message == "Un item tient en 80 caractères au plus\u00a0: résumez votre idée."
+    assert list(group.items.values_list("label", flat=True)) == [four]
 
 
 def test_no_new_item_once_the_vote_is_open(tenant_a: Tenant) -> None:
