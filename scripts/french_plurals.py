@@ -65,7 +65,14 @@ def unfuzzy(block: str) -> str:
     return "\n".join(out)
 
 
+# xgettext keeps a Python escape as it is written (« \\u00a0 » in the .po), while the running code looks the text up
+# with the character itself: the catalogue holds the character, so that the lookup finds it.
+PYTHON_ESCAPES = {"\\\\u00a0": "\u00a0", "\\\\u202f": "\u202f", "\\\\xa0": "\u00a0"}
+
+
 def fill(text: str) -> str:
+    for escape, character in PYTHON_ESCAPES.items():
+        text = text.replace(escape, character)
     text = text.replace('#, fuzzy\nmsgid ""\n', 'msgid ""\n', 1)
     text = text.replace('"Language: \\n"', '"Language: fr\\n"', 1)
     blocks = [unfuzzy(block) for block in text.split("\n\n")]
