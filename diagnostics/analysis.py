@@ -9,6 +9,7 @@ figure of the whole EPCI or département the territory is (Filosofi), that figur
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -687,7 +688,7 @@ def diagnose(name: str, codes: list[str], distance_km: float = 10.0, organizatio
     diagnostic = Diagnostic(
         territory_name=name,
         departements=departements,
-        communes=communes.sort_values("name"),
+        communes=communes.sort_values("name", key=alphabetical),
         figures=figures,
         coverage=coverage,
         places=places,
@@ -698,6 +699,11 @@ def diagnose(name: str, codes: list[str], distance_km: float = 10.0, organizatio
     diagnostic.publics = publics(diagnostic)
     diagnostic.gaps = list(KNOWN_GAPS)
     return diagnostic
+
+
+def alphabetical(names: pd.Series) -> pd.Series:
+    """Names as a French list sorts them: « Étouars » among the E, not after « Vieux-Mareuil »."""
+    return names.map(lambda name: unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower())
 
 
 def format_value(value: float | None, indicator: Indicator) -> str:

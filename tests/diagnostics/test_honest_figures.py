@@ -67,3 +67,10 @@ def test_the_latest_conseillers_list_is_used_and_counted(dordogne: list, tenant_
 def test_one_spelling_per_commune_from_the_cog(dordogne: list) -> None:
     # the BANATIC file spells it « Saint-Pompont »; the COG 2024 in force says « Saint-Pompon »
     assert Commune.objects.get(code="24488").name == "Saint-Pompon"
+
+
+def test_the_communes_are_listed_in_french_alphabetical_order(dordogne: list) -> None:
+    # CC du Périgord Nontronnais has « Étouars »: among the E, not after the V as a byte order puts it.
+    names = list(diagnose("Nontronnais", codes_of("200071819")).communes["name"])
+    assert "Étouars" in names
+    assert names.index("Étouars") < next(i for i, n in enumerate(names) if n.startswith(("F", "J", "L", "N")))
