@@ -13,7 +13,7 @@ from tenancy.models import Membership
 from tests.conftest import Tenant
 from tests.factories import MembershipFactory
 
-CONFIRMATION = "Retirer cette personne de l'organisation ?"
+CONFIRMATION = "Retirer cette personne de l'organisation\u00a0?"  # French typography, from the catalogue
 
 
 def members_url() -> str:
