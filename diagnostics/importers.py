@@ -904,23 +904,30 @@ def check_rows(frame: pd.DataFrame, col: dict[str, str | None], file_name: str, 
         key = column  # no column of the former codes: today's code must then be unique
     if key:
         values = normalize_codes(frame[key]) if unique == "code" else frame[key]
-        repeated = values.duplicated(keep=False)
-        if repeated.any():
-            lines = repeated.to_numpy().nonzero()[0]
-            first = values.iloc[lines[0]]
-            same = [line_of(frame, n) for n in lines if values.iloc[n] == first]
-            raise ImportFileError(
-                _(
-                    "%(file)s, colonne « %(column)s » : « %(value)s » apparaît plusieurs fois (lignes %(lines)s). "
-                    "Chaque ligne doit porter une commune différente : un doublon fausserait les totaux."
-                )
-                % {
-                    "file": file_name,
-                    "column": key,
-                    "value": first,
-                    "lines": ", ".join(str(n) for n in same[:5]),
-                }
-            )
+        refuse_repeated(
+            values,
+            frame,
+            file_name,
+            key,
+            _("Chaque ligne doit porter une commune différente : un doublon fausserait les totaux."),
+        )
+
+
+def refuse_repeated(values: pd.Series, frame: pd.DataFrame, file_name: str, column: str, why: str) -> None:
+    """Refuse a key given on several lines, naming the lines (as the file's reader numbers them) and why it matters."""
+    repeated = values.duplicated(keep=False)
+    if not repeated.any():
+        return
+    lines = repeated.to_numpy().nonzero()[0]
+    first = values.iloc[lines[0]]
+    same = [line_of(frame, n) for n in lines if values.iloc[n] == first]
+    message = _("%(file)s, colonne « %(column)s » : « %(value)s » apparaît plusieurs fois (lignes %(lines)s).") % {
+        "file": file_name,
+        "column": column,
+        "value": first,
+        "lines": ", ".join(str(n) for n in same[:5]),
+    }
+    raise ImportFileError(f"{message} {why}")
 
 
 # Where France is (metropolitan France and the overseas départements), as (south, north, west, east) in degrees.
@@ -1139,15 +1146,7 @@ def _area_levels(codes: pd.Series, column: str, frame: pd.DataFrame, file_name: 
                 "C'est un code commune : la base communale de Filosofi s'importe comme « %(kind)s »."
             ) % {"kind": IMPORTERS_LABELS["filosofi"]}
         raise ImportFileError(message)
-    repeated = codes.duplicated(keep=False)
-    if repeated.any():
-        lines = repeated.to_numpy().nonzero()[0]
-        first = codes.iloc[lines[0]]
-        same = [line_of(frame, n) for n in lines if codes.iloc[n] == first]
-        raise ImportFileError(
-            _("%(file)s, colonne « %(column)s » : « %(value)s » apparaît plusieurs fois (lignes %(lines)s).")
-            % {"file": file_name, "column": column, "value": first, "lines": ", ".join(str(n) for n in same[:5])}
-        )
+    refuse_repeated(codes, frame, file_name, column, _("Chaque ligne doit porter un EPCI ou un département différent."))
     return levels
 
 
