@@ -420,10 +420,14 @@ def figure_bytes(fig: Any, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png", *, caption: bool = True) -> bytes:
+def static_map(
+    diagnostic: Diagnostic, key: str, fmt: str = "png", *, caption: bool = True, for_print: bool = False
+) -> bytes:
     """The same map as an image (PNG or SVG), with legend, places, title and source; sized for a slide or a page.
 
-    `caption=False` for a document that prints the caption under the image itself (once, readable)."""
+    `caption=False` for a document that prints the caption under the image itself (once, readable).
+    `for_print=True` for paper, which may be black and white: the fragile side is hatched too (hatches cost a good
+    part of the drawing time, and a screen shows the colours)."""
     import geopandas as gpd
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
@@ -449,7 +453,8 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png", *, caption: b
         around.plot(ax=ax, color=BACKGROUND, edgecolor="#bbbbbb", linewidth=0.3)
     frame = gpd.GeoDataFrame({"fill": fill.loc[communes.index]}, geometry=list(communes["geometry"]), crs="EPSG:4326")
     frame.plot(ax=ax, color=frame["fill"], edgecolor="#555555", linewidth=0.4)
-    for colour, hatch in HATCHES.items():
+    hatches = HATCHES if for_print else {}
+    for colour, hatch in hatches.items():
         hatched = frame[frame["fill"] == colour]
         if len(hatched):
             hatched.plot(ax=ax, facecolor="none", edgecolor="#444444", hatch=hatch, linewidth=0)
@@ -473,7 +478,7 @@ def static_map(diagnostic: Diagnostic, key: str, fmt: str = "png", *, caption: b
     ax.set_aspect(stretch)
     _scale_bar(ax, west, south, east, north)
     places = _places(diagnostic)
-    handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", hatch=HATCHES.get(c), label=t) for c, t in legend]
+    handles: list[Any] = [Patch(facecolor=c, edgecolor="#555555", hatch=hatches.get(c), label=t) for c, t in legend]
     # The dots' legend says what a dot is and of when (the source's vintage), as the caption does.
     vintages = {kind: sorted(set(places.loc[places["kind"] == kind, "vintage"])) for kind in PLACE_COLOURS}
     for kind, colour in PLACE_COLOURS.items():

@@ -135,8 +135,9 @@ def for_roadmap(
     if not diagnostic.has_data:
         return None
     found = settings_for(territory)
-    # The document prints each map's caption under it: not a second time inside the image, in small print.
-    images = {key: maps.static_map(diagnostic, key, image_format, caption=False) for key in maps_wanted}
+    # The document prints each map's caption under it: not a second time inside the image, in small print. Paper
+    # may be black and white: the maps are drawn for print.
+    images = {key: maps.static_map(diagnostic, key, image_format, caption=False, for_print=True) for key in maps_wanted}
     images["comparison"] = maps.comparison_chart(diagnostic, image_format)
     return DiagnosticForDocument(
         territory_name=territory.name,

@@ -66,10 +66,11 @@ def test_a_rate_published_for_one_commune_has_its_colour_in_the_legend(dordogne:
 
 def test_printed_in_black_and_white_the_fragile_side_and_the_kinds_of_place_stay_apart(dordogne: list) -> None:
     diagnostic = dronne()
-    svg = maps.static_map(diagnostic, "ifn_global", "svg").decode()
+    svg = maps.static_map(diagnostic, "ifn_global", "svg", for_print=True).decode()
     fill, _legend = maps.colours(diagnostic, "ifn_global")
-    if set(fill) & set(maps.HATCHES):  # communes on the fragile side: hatched, in the map and its legend
-        assert svg.count("<pattern") >= 2
+    assert set(fill) & set(maps.HATCHES)  # Dronne et Belle has communes on the fragile side of France
+    assert svg.count("<pattern") >= 2  # hatched, in the map and its legend
+    assert "<pattern" not in maps.static_map(diagnostic, "ifn_global", "svg").decode()  # on screen: colours
     coverage = maps.static_map(diagnostic, "coverage", "svg").decode()
     # France services are squares, mediation places circles: two different marker paths in the drawing
     markers = set(re.findall(r'<path id="(m[0-9a-f]+)" d="([^"]+)"', coverage))
